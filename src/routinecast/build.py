@@ -1,0 +1,184 @@
+"""The pipeline end to end: routine file in, audio file (and side outputs) out.
+
+Everything is computed first (validation, script, speech, timing, tones);
+files are written last, each to a temporary name, and renamed together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import encoder, mixer, sidecar
+from .cache import ClipStore, default_cache_dir
+from .engines import open_engine
+from .errors import Problem, RoutineError
+from .files import Staging
+from .model import Routine
+from .schema import MAX_SESSION_MS, MP3_RATES, MPEG1_BITRATES, MPEG2_BITRATES, load_routine
+from .script import Spoken, Window, expand
+from .sources import AudioBank
+from .speech import Engine, resolve_voice, speak_lines
+from .tags import write_tags
+from .timeline import Timeline, layout
+from .units import format_ms
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to build; every field has a sensible default."""
+
+    engine: str = "pyttsx3"
+    """Speech engine name."""
+    cache_dir: Path | None = None
+    """Speech cache folder; ``None`` for the default (``$ROUTINECAST_CACHE`` or the user cache)."""
+    use_cache: bool = True
+    """False to synthesize everything afresh (into a throwaway folder)."""
+    jobs: int | None = None
+    """Worker processes for synthesis; ``None`` for one per core."""
+    sample_rate: int | None = None
+    """Overrides ``output.sample_rate``."""
+    bitrate: int | None = None
+    """Overrides ``output.bitrate``."""
+    format: str | None = None
+    """``mp3`` or ``wav``; overrides the routine and the output's extension."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A routine timed with real speech, not yet rendered."""
+
+    routine: Routine
+    """The validated routine (with command-line overrides applied)."""
+    timeline: Timeline
+    """Where everything happens."""
+    bank: AudioBank
+    """The audio behind each event."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced."""
+
+    output: Path
+    """The audio file."""
+    timeline: Timeline
+    """Its timeline."""
+    size: int
+    """Bytes in the audio file."""
+    seconds: float
+    """Wall time of the build."""
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def default_output(routine_path: Path, fmt: str = "mp3") -> Path:
+    """``output/<routine name>.<fmt>`` under the current folder."""
+    return Path("output") / f"{Path(routine_path).stem}.{fmt}"
+
+
+def plan(path: str | Path, settings: Settings = Settings(), stack: ExitStack | None = None,
+         progress: Progress | None = None) -> Plan:
+    """Validate, expand, synthesize (or reuse from the cache) and lay out a routine.
+
+    Pass ``stack`` to keep a throwaway cache alive for rendering afterwards.
+    """
+    routine = _with_overrides(load_routine(path), settings)
+    items = expand(routine)
+    owned = stack is None
+    stack = stack or ExitStack()
+    try:
+        if settings.use_cache:
+            store = ClipStore(settings.cache_dir or default_cache_dir())
+        else:
+            store = ClipStore(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="routinecast-"))))
+        lines = [item.spoken for item in _spoken(items)]
+        with open_engine(settings.engine, settings.jobs) as engine:
+            clips = _speak(engine, routine, lines, store, progress)
+        bank = AudioBank(store, clips)
+        bank.add_items(routine, items)
+        timeline = layout(routine, items, bank.lengths())
+    finally:
+        if owned:
+            stack.close()
+    if timeline.ms(timeline.length) > MAX_SESSION_MS:
+        raise RoutineError(Problem(routine.source, 1, 1, f"session is {format_ms(timeline.ms(timeline.length))} long, over the 12-hour limit; shorten it"))
+    return Plan(routine, timeline, bank)
+
+
+def build(path: str | Path, output: str | Path | None = None, *, timeline_path: str | Path | None = None,
+          transcript_path: str | Path | None = None, settings: Settings = Settings(),
+          progress: Progress | None = None) -> BuildResult:
+    """Build the routine at ``path`` into an audio file, and optional timeline and transcript files."""
+    started = time.perf_counter()
+    fmt = settings.format or (Path(output).suffix.lower().lstrip(".") if output else None)
+    if output is not None and fmt not in encoder.FORMATS:
+        raise RoutineError(f"{output}: the output must end in .mp3 or .wav (or give --format)")
+    transcript_fmt = sidecar.transcript_format(Path(transcript_path)) if transcript_path else None
+    with ExitStack() as stack:
+        planned = plan(path, dataclasses.replace(settings, format=fmt), stack, progress)
+        routine, timeline = planned.routine, planned.timeline
+        fmt = routine.output.format or "mp3"
+        target = Path(output) if output else default_output(Path(path), fmt)
+        with Staging() as staging:
+            audio_tmp = staging.path_for(target)
+            chunks = mixer.stream(timeline, planned.bank)
+            if progress:
+                chunks = _counting(chunks, timeline.length, progress)
+            encoder.encode(audio_tmp, chunks, timeline.sample_rate, fmt, routine.output.bitrate)
+            if fmt == "mp3":
+                write_tags(audio_tmp, routine, timeline)
+            if timeline_path:
+                staging.write_text(Path(timeline_path), timeline.to_json())
+            if transcript_path:
+                staging.write_text(Path(transcript_path), sidecar.transcript(timeline, transcript_fmt))
+            size = audio_tmp.stat().st_size
+            staging.commit()
+    return BuildResult(target, timeline, size, time.perf_counter() - started)
+
+
+def _with_overrides(routine: Routine, settings: Settings) -> Routine:
+    changes = {}
+    if settings.sample_rate:
+        if settings.sample_rate not in MP3_RATES:
+            raise RoutineError(f"--sample-rate must be one of {', '.join(map(str, MP3_RATES))}")
+        changes["sample_rate"] = settings.sample_rate
+    if settings.bitrate:
+        rate = changes.get("sample_rate", routine.output.sample_rate)
+        allowed = MPEG1_BITRATES if rate >= 32000 else MPEG2_BITRATES
+        if settings.bitrate not in allowed:
+            raise RoutineError(f"--bitrate at {rate} Hz must be one of {', '.join(map(str, allowed))}")
+        changes["bitrate"] = settings.bitrate
+    if settings.format:
+        changes["format"] = settings.format
+    if not changes:
+        return routine
+    return dataclasses.replace(routine, output=dataclasses.replace(routine.output, **changes))
+
+
+def _spoken(items):
+    for item in items:
+        if isinstance(item, Spoken):
+            yield item
+        elif isinstance(item, Window):
+            yield from (cue for _, cue in item.cues if isinstance(cue, Spoken))
+
+
+def _speak(engine: Engine, routine: Routine, lines: list[str], store: ClipStore, progress: Progress | None):
+    voice = resolve_voice(engine, routine)
+    report = (lambda done, total: progress("speech", done, total)) if progress else None
+    return speak_lines(engine, voice, lines, routine.output.sample_rate, store, report)
+
+
+def _counting(chunks, total: int, progress: Progress):
+    done = 0
+    for chunk in chunks:
+        done += len(chunk)
+        progress("audio", done, total)
+        yield chunk

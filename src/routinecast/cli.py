@@ -1,0 +1,178 @@
+"""The ``routinecast`` command: parse arguments, call the library, report.
+
+Exit codes: 0 ok, 2 bad input (one line per problem on stderr), 1 internal failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import Settings, build, plan
+from .cache import ClipStore, default_cache_dir
+from .engines import ENGINES, open_engine
+from .errors import RoutineError, RoutinecastError
+from .schema import load_routine
+from .units import format_clock, format_ms
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except RoutinecastError as exc:
+        for line in exc.lines():
+            print(f"routinecast: {line}" if exc.exit_code == 1 else line, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("routinecast: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so in one line; ROUTINECAST_DEBUG=1 shows the traceback
+        if os.environ.get("ROUTINECAST_DEBUG"):
+            raise
+        print(f"routinecast: internal error: {type(exc).__name__}: {exc} (set ROUTINECAST_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="routinecast", description="Turn guided-routine scripts into narrated audio, offline.")
+    parser.add_argument("--version", action="version", version=f"routinecast {__version__}")
+    commands = parser.add_subparsers(metavar="COMMAND")
+
+    p = commands.add_parser("build", help="build routines into audio files", description="Build routines into audio files (default: output/NAME.mp3).")
+    p.add_argument("routines", nargs="+", type=Path, metavar="ROUTINE.yaml")
+    p.add_argument("-o", "--output", type=Path, help="audio file to write (.mp3 or .wav); one routine only")
+    p.add_argument("--timeline", type=Path, metavar="FILE.json", help="also write the timeline as JSON")
+    p.add_argument("--transcript", type=Path, metavar="FILE.vtt|.srt", help="also write captions of what is said")
+    p.add_argument("--format", choices=("mp3", "wav"), help="output format (default: from the extension, else mp3)")
+    _engine_options(p)
+    p.add_argument("--sample-rate", type=int, help="output sample rate in Hz (default 44100)")
+    p.add_argument("--bitrate", type=int, help="MP3 bitrate in kbit/s (default 64)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    p.set_defaults(run=_build)
+
+    p = commands.add_parser("check", help="validate routines without building", description="Validate routines; exit 0 if all are valid, 2 if not.")
+    p.add_argument("routines", nargs="+", type=Path, metavar="ROUTINE.yaml")
+    p.set_defaults(run=_check)
+
+    p = commands.add_parser("plan", help="print a routine's timing without writing audio", description="Print the session as a table of timed events, using the real engine's speech durations.")
+    p.add_argument("routine", type=Path, metavar="ROUTINE.yaml")
+    _engine_options(p)
+    p.add_argument("--sample-rate", type=int, help="sample rate to plan for (default 44100)")
+    p.set_defaults(run=_plan)
+
+    p = commands.add_parser("voices", help="list the engine's voices", description="List the voices the speech engine offers.")
+    p.add_argument("--lang", help="only voices for this language code prefix, e.g. en")
+    p.add_argument("--engine", choices=ENGINES, default="pyttsx3", help="speech engine")
+    p.set_defaults(run=_voices)
+
+    p = commands.add_parser("cache", help="show or clear the speech cache", description="Show or clear the speech cache.")
+    p.add_argument("action", choices=("info", "clear"))
+    p.add_argument("--cache-dir", type=Path, help="cache folder (default: $ROUTINECAST_CACHE or the user cache)")
+    p.set_defaults(run=_cache)
+    return parser
+
+
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--engine", choices=ENGINES, default="pyttsx3", help="speech engine (default pyttsx3)")
+    p.add_argument("--no-cache", action="store_true", help="synthesize everything afresh")
+    p.add_argument("--cache-dir", type=Path, help="speech cache folder")
+    p.add_argument("-j", "--jobs", type=int, help="synthesis worker processes (default: one per core)")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(
+        engine=args.engine, cache_dir=args.cache_dir, use_cache=not args.no_cache, jobs=args.jobs,
+        sample_rate=args.sample_rate, bitrate=getattr(args, "bitrate", None), format=getattr(args, "format", None),
+    )
+
+
+def _build(args: argparse.Namespace) -> int:
+    if len(args.routines) > 1 and (args.output or args.timeline or args.transcript):
+        raise_usage("-o, --timeline and --transcript take one routine at a time")
+    show = not args.quiet and sys.stdout.isatty()
+    for routine in args.routines:
+        result = build(routine, args.output, timeline_path=args.timeline, transcript_path=args.transcript,
+                       settings=_settings(args), progress=_Bar(routine.name) if show else None)
+        if show:
+            print("\r\033[K", end="", file=sys.stderr)
+        duration = result.timeline.ms(result.timeline.length)
+        print(f"{result.output}  {format_ms(duration)}  {result.size / 1e6:.1f} MB  (built in {result.seconds:.1f}s)")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    failed = False
+    for path in args.routines:
+        try:
+            load_routine(path)
+        except RoutinecastError as exc:
+            failed = True
+            for line in exc.lines():
+                print(line, file=sys.stderr)
+        else:
+            print(f"{path}: ok")
+    return 2 if failed else 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    planned = plan(args.routine, _settings(args))
+    timeline = planned.timeline
+    chapters = {c.start: c.label for c in timeline.chapters}
+    for event in timeline.events:
+        if event.start in chapters:
+            print(f"\n== {chapters.pop(event.start)} ==")
+        what = event.text if event.kind == "speech" else format_ms(timeline.ms(event.length))
+        print(f"{format_clock(timeline.ms(event.start))}  {event.kind:<7}  {what}")
+    print(f"\ntotal {format_ms(timeline.ms(timeline.length))}")
+    return 0
+
+
+def _voices(args: argparse.Namespace) -> int:
+    with open_engine(args.engine, 1) as engine:
+        voices = engine.voices()
+    lang = (args.lang or "").lower()
+    for voice in voices:
+        if not lang or any(code.lower().startswith(lang) for code in voice.languages):
+            print(f"{voice.id:<24} {','.join(voice.languages):<10} {voice.name}")
+    return 0
+
+
+def _cache(args: argparse.Namespace) -> int:
+    store = ClipStore(args.cache_dir or default_cache_dir())
+    if args.action == "clear":
+        print(f"removed {store.clear()} clips from {store.root}")
+    else:
+        count, size = store.info()
+        print(f"{store.root}: {count} clips, {size / 1e6:.1f} MB")
+    return 0
+
+
+def raise_usage(message: str) -> None:
+    """Stop with a usage error (exit 2)."""
+    raise RoutineError(message)
+
+
+class _Bar:
+    """A one-line progress display on stderr."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.shown: tuple[str, int] | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        if self.shown == (stage, filled):
+            return
+        self.shown = (stage, filled)
+        print(f"\r{self.name}: {stage:<6} [{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1):3d}%",
+              end="", file=sys.stderr, flush=True)

@@ -1,0 +1,88 @@
+"""Shared fixtures: routine files in a temporary folder, and builds with the fake or the real engine."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from routinecast import Settings
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write a routine (dedented YAML) into tmp_path and return its path."""
+
+    def _write(text: str, name: str = "routine.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> Settings:
+    """Build settings with the deterministic fake engine and a private cache."""
+    return Settings(engine="fake", cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture(scope="session")
+def real_cache(tmp_path_factory) -> Path:
+    """One speech cache shared by the real-engine tests of a run."""
+    return tmp_path_factory.mktemp("real-cache")
+
+
+EVERY_KIND = """
+title: Every Kind
+description: A routine with every step kind.
+author: Test Author
+voice: {name: en-us, rate: 170}
+steps:
+  - section: Settle
+  - say: Stop if anything hurts. Lie on your back.
+  - pause: 1s
+  - bell: soft
+  - repeat: 2
+    steps:
+      - say: Round {round} of {rounds}.
+      - pause: 500ms
+  - section: Hold
+  - sides: [left, right]
+    switch: Now the other side.
+    steps:
+      - hold: 12s
+        say: Step your {side} foot forward.
+        cues: [halfway, {remaining: 4}, {countdown: 2}, {at: 2s, say: Soften.}]
+        then: Release.
+  - section: Breathe
+  - breathe: {in: 4, out: 6, cycles: 1, cue: words}
+  - breathe: {in: 4, hold: 2, out: 5, cycles: 1, cue: count}
+  - breathe: {in: 3, out: 4, rest: 1, cycles: 2, cue: tone}
+  - sound: chime.wav
+  - say: That is all.
+  - bell: {preset: end, gain: -3dB}
+"""
+
+
+@pytest.fixture(scope="session")
+def every_kind(tmp_path_factory, real_cache):
+    """A real-engine build of a routine using every step kind: (folder, result, timeline dict)."""
+    import json
+
+    import numpy as np
+    import soundfile
+
+    from routinecast import build
+
+    folder = tmp_path_factory.mktemp("every-kind")
+    rate = 48000
+    t = np.arange(int(0.6 * rate)) / rate
+    chime = 0.3 * np.sin(2 * np.pi * 880 * t) * np.exp(-t * 5)
+    soundfile.write(folder / "chime.wav", np.stack([chime, chime], axis=1), rate)  # stereo, 48 kHz on purpose
+    routine = folder / "every.yaml"
+    routine.write_text(EVERY_KIND.lstrip(), encoding="utf-8")
+    result = build(routine, folder / "every.mp3", timeline_path=folder / "every.json",
+                   transcript_path=folder / "every.vtt", settings=Settings(cache_dir=real_cache))
+    return folder, result, json.loads((folder / "every.json").read_text())

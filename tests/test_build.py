@@ -1,0 +1,178 @@
+"""End to end with the real engine: build, decode the real MP3, check length, format, tags, audio."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3, BitrateMode
+
+from routinecast import Settings, build
+from routinecast.cli import main
+
+
+def decode(path: Path) -> tuple[np.ndarray, int, int]:
+    info = soundfile.info(str(path))
+    data, rate = soundfile.read(str(path), dtype="float32")
+    return data, rate, info.channels
+
+
+def test_decoded_length_equals_timeline(every_kind):
+    folder, result, timeline = every_kind
+    data, rate, channels = decode(folder / "every.mp3")
+    assert (rate, channels) == (44100, 1)
+    assert abs(len(data) * 1000 / rate - timeline["duration_ms"]) <= 1.0
+    assert len(data) == result.timeline.length  # to the sample, thanks to the LAME Info frame
+
+
+def test_mp3_format_is_mpeg1_layer3_cbr64_with_info_frame(every_kind):
+    folder, _, timeline = every_kind
+    info = MP3(str(folder / "every.mp3")).info
+    assert (info.version, info.layer, info.sample_rate, info.channels, info.bitrate) == (1, 3, 44100, 1, 64000)
+    assert info.bitrate_mode == BitrateMode.CBR and info.encoder_info.startswith("LAME")
+    raw = (folder / "every.mp3").read_bytes()
+    assert b"Info" in raw[:4096] and b"LAME" in raw[:4096]  # the Info frame with LAME's gapless fields
+    assert abs(info.length * 1000 - timeline["duration_ms"]) < 60
+
+
+def test_tags_and_chapters(every_kind):
+    folder, _, timeline = every_kind
+    tags = ID3(str(folder / "every.mp3"))
+    assert tags.version[:2] == (2, 3)
+    assert str(tags["TIT2"]) == "Every Kind"
+    assert str(tags["TPE1"]) == "Test Author"
+    assert str(tags["TALB"]) == "routinecast"
+    assert str(tags["COMM::eng"]) == "A routine with every step kind."
+    chapters = [(c.sub_frames["TIT2"].text[0], c.start_time, c.end_time) for c in tags.getall("CHAP")]
+    assert chapters == [(c["title"], c["start_ms"], c["end_ms"]) for c in timeline["chapters"]]
+    assert [c[0] for c in chapters] == ["Settle", "Hold", "Breathe"]
+    toc = tags.getall("CTOC")[0]
+    assert toc.child_element_ids == ["ch0", "ch1", "ch2"]
+    # Chapter frames stand in the file in time order.
+    raw = (folder / "every.mp3").read_bytes()
+    assert raw.index(b"ch0\x00") < raw.index(b"ch1\x00") < raw.index(b"ch2\x00")
+
+
+def test_speech_is_audible_and_silence_is_silent(every_kind):
+    folder, _, timeline = every_kind
+    data, rate, _ = decode(folder / "every.mp3")
+    margin = int(0.03 * rate)  # MP3 smears a few ms across boundaries
+    for event in timeline["events"]:
+        start, end = (round(event[k] * rate / 1000) for k in ("start_ms", "end_ms"))
+        part = data[start:end]
+        if event["kind"] == "silence":
+            inner = part[margin:-margin] if len(part) > 2 * margin else part[:0]
+            if len(inner):
+                assert np.abs(inner).max() < 0.01, event
+        else:
+            assert np.sqrt(np.mean(part ** 2)) > 0.01, event
+
+
+def test_every_kind_appears_in_the_timeline(every_kind):
+    _, _, timeline = every_kind
+    kinds = {e["kind"] for e in timeline["events"]}
+    assert kinds == {"speech", "silence", "tone", "sound"}
+    assert {w["kind"] for w in timeline["windows"]} == {"hold", "in", "hold_in", "out", "rest"}
+    texts = [e["text"] for e in timeline["events"] if e["kind"] == "speech"]
+    assert texts[:4] == ["Stop if anything hurts. Lie on your back.", "Round 1 of 2.", "Round 2 of 2.",
+                         "Step your left foot forward."]
+    assert "Now the other side." in texts and texts[-1] == "That is all."
+
+
+def test_transcript_matches_speech_events(every_kind):
+    folder, _, timeline = every_kind
+    text = (folder / "every.vtt").read_text()
+    assert text.startswith("WEBVTT\n\n")
+    cues = re.findall(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})\n(.+)\n", text)
+    speech = [e for e in timeline["events"] if e["kind"] == "speech"]
+    assert len(cues) == len(speech)
+    for cue, event in zip(cues, speech):
+        h, m, s, ms, h2, m2, s2, ms2, words = cue
+        start = ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms)
+        end = ((int(h2) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(ms2)
+        assert (start, end, words) == (round(event["start_ms"]), round(event["end_ms"]), event["text"])
+
+
+def test_wav_output_and_srt(tmp_path, write, real_cache):
+    path = write("title: W\noutput: {sample_rate: 22050, head: 0, tail: 500ms}\nsteps:\n  - say: Hello there.\n")
+    result = build(path, tmp_path / "w.wav", transcript_path=tmp_path / "w.srt", settings=Settings(cache_dir=real_cache))
+    data, rate, channels = decode(tmp_path / "w.wav")
+    assert soundfile.info(str(tmp_path / "w.wav")).subtype == "PCM_16"
+    assert (rate, channels, len(data)) == (22050, 1, result.timeline.length)
+    assert (tmp_path / "w.srt").read_text().startswith("1\n00:00:00,000 --> 00:00:0")
+
+
+def test_cached_rebuild_is_identical_and_synthesizes_nothing(tmp_path, write, monkeypatch):
+    path = write("title: C\nsteps:\n  - say: Cached line one.\n  - pause: 1s\n  - say: Cached line two.\n")
+    settings = Settings(cache_dir=tmp_path / "cache")
+    build(path, tmp_path / "a.mp3", settings=settings)
+    from routinecast.engines import pyttsx3_engine
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the engine was asked to speak")
+
+    monkeypatch.setattr(pyttsx3_engine.Pyttsx3Engine, "synthesize", forbidden)
+    build(path, tmp_path / "b.mp3", settings=settings)
+    assert (tmp_path / "a.mp3").read_bytes() == (tmp_path / "b.mp3").read_bytes()
+
+
+def test_failed_build_keeps_the_earlier_output(tmp_path, write, real_cache, monkeypatch, capsys):
+    path = write("title: A\nsteps:\n  - say: Keep me.\n")
+    out = tmp_path / "out" / "a.mp3"
+    build(path, out, settings=Settings(cache_dir=real_cache))
+    before = out.read_bytes()
+    # A bad routine: exit 2, nothing touched.
+    path.write_text("title: A\nsteps:\n  - pause: -1s\n")
+    assert main(["build", str(path), "-o", str(out), "--cache-dir", str(real_cache)]) == 2
+    assert capsys.readouterr().err.endswith("routine.yaml:3:12: 'pause' must be longer than zero; got -1s\n")
+    assert out.read_bytes() == before
+    # A build that dies halfway through encoding: old file intact, no temporary files left.
+    path.write_text("title: A\nsteps:\n  - say: Keep me.\n  - pause: 20s\n")
+    from routinecast import mixer
+
+    real_stream = mixer.stream
+
+    def dying(*args, **kwargs):
+        for n, chunk in enumerate(real_stream(*args, **kwargs)):
+            if n == 5:
+                raise KeyboardInterrupt
+            yield chunk
+
+    monkeypatch.setattr(mixer, "stream", dying)
+    assert main(["build", str(path), "-o", str(out), "--cache-dir", str(real_cache)]) == 130
+    assert capsys.readouterr().err == "routinecast: interrupted; nothing was written\n"
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["a.mp3"]
+
+
+def test_command_line_summary_and_clean_stdout(tmp_path, write, real_cache):
+    path = write("title: S\nsteps:\n  - say: Short and sweet.\n")
+    env = {**os.environ, "ROUTINECAST_CACHE": str(real_cache)}
+    done = subprocess.run([sys.executable, "-m", "routinecast", "build", str(path)], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert re.fullmatch(r"output/routine\.mp3  \d+\.\ds  0\.\d MB  \(built in \d+\.\ds\)\n", done.stdout)
+    assert (tmp_path / "output" / "routine.mp3").stat().st_size > 1000
+
+
+def test_help_for_every_command(capsys):
+    for command in ([], ["build"], ["check"], ["plan"], ["voices"], ["cache"]):
+        with pytest.raises(SystemExit) as info:
+            main([*command, "--help"])
+        assert info.value.code == 0
+        assert "usage: routinecast" in capsys.readouterr().out
+
+
+def test_voices_command_lists_english(capsys):
+    assert main(["voices", "--lang", "en"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(" en" in line for line in lines)
+    assert any(line.split()[0].endswith("en-us") for line in lines)
