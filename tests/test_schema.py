@@ -41,6 +41,10 @@ BAD = {
     "repeat count": ("title: T\nsteps:\n  - repeat: 0\n    steps:\n      - say: Hi.\n", ["{f}:3:13: 'repeat' must be a whole number from 1 to 10000; got 0"]),
     "bad sample rate": ("title: T\noutput: {sample_rate: 44000}\nsteps:\n  - say: Hi.\n", ["{f}:2:23: 'output.sample_rate' must be one of 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000; got 44000"]),
     "unbalanced brace": ("title: T\nsteps:\n  - say: 'Hi {'\n", ["{f}:3:10: unbalanced '{{' or '}}' in text; write {{{{ or }}}} for a literal brace"]),
+    "cue beyond hold": ("title: T\nsteps:\n  - hold: 5s\n    cues: [{at: 8s, say: Jaw.}]\n", ["{f}:4:17: cue at 8.0s is beyond the end of the 5.0s hold; use an offset below 5.0s"]),
+    "countdown longer than hold": ("title: T\nsteps:\n  - hold: 2s\n    cues: [{countdown: 3}]\n", ["{f}:4:24: 'countdown: 3' does not fit in the 2.0s hold; use a smaller number or a longer hold"]),
+    "unknown cue": ("title: T\nsteps:\n  - hold: 5s\n    cues: [halfwya]\n", ["{f}:4:12: unknown cue halfwya; a cue is halfway, {{remaining: N}}, {{countdown: N}} or {{at: 8s, say: ...}}"]),
+    "breath cue style": ("title: T\nsteps:\n  - breathe: {in: 4, out: 4, cue: hum}\n", ["{f}:3:35: 'breathe.cue' must be words, count or tone; got 'hum'"]),
     "sound missing": ("title: T\nsteps:\n  - sound: nope.wav\n", ["{f}:3:12: sound file 'nope.wav' not found (looked in {d}); paths are relative to the routine file"]),
 }
 

@@ -1,8 +1,9 @@
 """Synthesized sounds: bells and breathing tones, made from numbers (no asset files).
 
 A bell is a few inharmonic partials, each decaying exponentially, with a soft
-strike; a breath tone is a quiet sine glide with a raised-cosine envelope. Both
-start and end at zero, so they never click.
+strike; a breath tone is a quiet sine glide that swells in over 40 ms (audible
+at once, so it marks the start of the phase) and fades out over its last third.
+Both start and end at zero, so they never click.
 """
 
 from __future__ import annotations
@@ -34,7 +35,11 @@ def render_tone(name: str, ms: int, gain_db: float, sample_rate: int) -> np.ndar
         start, end = _TONES[name]
         freq = start * (end / start) ** (t / max(t[-1], 1e-9)) if n else t
         phase = 2 * np.pi * np.cumsum(freq) / sample_rate
-        out = np.sin(phase) * np.sin(np.pi * np.arange(n) / max(n - 1, 1)) ** 2
+        envelope = np.ones(n)
+        attack, release = min(int(0.04 * sample_rate), n // 4), n // 3
+        envelope[:attack] = 0.5 - 0.5 * np.cos(np.pi * np.arange(attack) / max(attack, 1))
+        envelope[n - release:] *= 0.5 + 0.5 * np.cos(np.pi * np.arange(release) / max(release, 1))
+        out = np.sin(phase) * envelope
         level_db = TONE_LEVEL_DB
     else:
         raise ValueError(f"unknown tone {name!r}")
