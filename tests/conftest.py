@@ -86,3 +86,29 @@ def every_kind(tmp_path_factory, real_cache):
     result = build(routine, folder / "every.mp3", timeline_path=folder / "every.json",
                    transcript_path=folder / "every.vtt", settings=Settings(cache_dir=real_cache))
     return folder, result, json.loads((folder / "every.json").read_text())
+
+
+SCRIPTS = sorted((Path(__file__).parent.parent / "scripts").glob("*.yaml"))
+
+
+@pytest.fixture(scope="session", params=SCRIPTS, ids=[s.stem for s in SCRIPTS])
+def shipped(request, tmp_path_factory, real_cache):
+    """A shipped routine built as users get it, and (if it has a bed) once more without the bed.
+
+    Returns (script, full mp3, timeline dict, foreground-only mp3).
+    """
+    import json
+
+    from routinecast import build, load_routine
+
+    script = request.param
+    folder = tmp_path_factory.mktemp(script.stem)
+    settings = Settings(cache_dir=real_cache)
+    build(script, folder / "full.mp3", timeline_path=folder / "full.json", settings=settings)
+    foreground = folder / "full.mp3"
+    if load_routine(script).background:
+        foreground = folder / "foreground.mp3"
+        build(script, foreground, timeline_path=folder / "foreground.json",
+              settings=Settings(cache_dir=real_cache, background=False))
+        assert (folder / "foreground.json").read_text() != ""
+    return script, folder / "full.mp3", json.loads((folder / "full.json").read_text()), foreground

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import encoder, mixer, sidecar
+from .background import Bed
 from .cache import ClipStore, default_cache_dir
 from .engines import open_engine
 from .errors import Problem, RoutineError
@@ -47,6 +48,10 @@ class Settings:
     """Overrides ``output.bitrate``."""
     format: str | None = None
     """``mp3`` or ``wav``; overrides the routine and the output's extension."""
+    loudness: float | None = None
+    """Overrides ``output.loudness`` (LUFS)."""
+    background: bool = True
+    """False to leave out the routine's background bed."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,7 @@ def plan(path: str | Path, settings: Settings = Settings(), stack: ExitStack | N
         with open_engine(settings.engine, settings.jobs) as engine:
             clips = _speak(engine, routine, lines, store, progress)
         bank = AudioBank(store, clips)
+        bank.level_voice(routine.output)
         bank.add_items(routine, items)
         timeline = layout(routine, items, bank.lengths())
     finally:
@@ -128,7 +134,8 @@ def build(path: str | Path, output: str | Path | None = None, *, timeline_path: 
         target = Path(output) if output else default_output(Path(path), fmt)
         with Staging() as staging:
             audio_tmp = staging.path_for(target)
-            chunks = mixer.stream(timeline, planned.bank)
+            bed = Bed(routine.background, timeline, routine.output.loudness) if routine.background else None
+            chunks = mixer.stream(timeline, planned.bank, bed)
             if progress:
                 chunks = _counting(chunks, timeline.length, progress)
             encoder.encode(audio_tmp, chunks, timeline.sample_rate, fmt, routine.output.bitrate)
@@ -144,6 +151,8 @@ def build(path: str | Path, output: str | Path | None = None, *, timeline_path: 
 
 
 def _with_overrides(routine: Routine, settings: Settings) -> Routine:
+    if not settings.background:
+        routine = dataclasses.replace(routine, background=None)
     changes = {}
     if settings.sample_rate:
         if settings.sample_rate not in MP3_RATES:
@@ -157,6 +166,10 @@ def _with_overrides(routine: Routine, settings: Settings) -> Routine:
         changes["bitrate"] = settings.bitrate
     if settings.format:
         changes["format"] = settings.format
+    if settings.loudness is not None:
+        if not -36 <= settings.loudness <= -6:
+            raise RoutineError("--loudness must be between -36 and -6 LUFS")
+        changes["loudness"] = settings.loudness
     if not changes:
         return routine
     return dataclasses.replace(routine, output=dataclasses.replace(routine.output, **changes))

@@ -86,6 +86,22 @@ class ClipStore:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    def recall(self, key: str) -> float | None:
+        """A number remembered under ``key`` (e.g. a measured gain), or ``None``."""
+        try:
+            return float(json.loads((self.root / "values" / f"{key}.json").read_text())["value"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def remember(self, key: str, value: float) -> None:
+        """Keep ``value`` under ``key``, atomically."""
+        folder = self.root / "values"
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with os.fdopen(fd, "w") as handle:
+            json.dump({"value": value}, handle)
+        os.replace(tmp, folder / f"{key}.json")
+
     def info(self) -> tuple[int, int]:
         """(number of clips, bytes on disk)."""
         files = list((self.root / "clips").glob("*/*.clip"))
@@ -95,4 +111,5 @@ class ClipStore:
         """Delete every clip; returns how many there were."""
         count, _ = self.info()
         shutil.rmtree(self.root / "clips", ignore_errors=True)
+        shutil.rmtree(self.root / "values", ignore_errors=True)
         return count

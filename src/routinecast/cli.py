@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     _engine_options(p)
     p.add_argument("--sample-rate", type=int, help="output sample rate in Hz (default 44100)")
     p.add_argument("--bitrate", type=int, help="MP3 bitrate in kbit/s (default 64)")
+    p.add_argument("--loudness", type=float, metavar="LUFS", help="programme loudness target (default -16)")
+    p.add_argument("--no-background", action="store_true", help="leave out the routine's background bed")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     p.set_defaults(run=_build)
 
@@ -92,6 +94,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(
         engine=args.engine, cache_dir=args.cache_dir, use_cache=not args.no_cache, jobs=args.jobs,
         sample_rate=args.sample_rate, bitrate=getattr(args, "bitrate", None), format=getattr(args, "format", None),
+        loudness=getattr(args, "loudness", None), background=not getattr(args, "no_background", False),
     )
 
 

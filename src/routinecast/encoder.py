@@ -8,6 +8,7 @@ samples, and players show the right duration.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Iterable
 
@@ -28,15 +29,26 @@ def mp3_compression_level(bitrate: int, sample_rate: int) -> float:
     return min(max((top - bitrate - 0.25) / (top - bottom), 0.0), 1.0)
 
 
+def _options(fmt: str, bitrate: int, sample_rate: int) -> dict:
+    if fmt == "mp3":
+        return dict(format="MP3", subtype="MPEG_LAYER_III", bitrate_mode="CONSTANT",
+                    compression_level=mp3_compression_level(bitrate, sample_rate))
+    return dict(format="WAV", subtype="PCM_16")
+
+
+def round_trip(audio: np.ndarray, sample_rate: int, bitrate: int) -> np.ndarray:
+    """``audio`` encoded to MP3 and decoded again, in memory: what a listener's decoder gets."""
+    buffer = io.BytesIO()
+    with soundfile.SoundFile(buffer, "w", sample_rate, 1, **_options("mp3", bitrate, sample_rate)) as out:
+        out.write(np.clip(audio, -1.0, 1.0))
+    buffer.seek(0)
+    return soundfile.read(buffer, dtype="float32")[0]
+
+
 def encode(path: Path, chunks: Iterable[np.ndarray], sample_rate: int, fmt: str, bitrate: int) -> int:
     """Write mono float32 ``chunks`` to ``path`` as ``fmt``; returns the number of samples written."""
-    if fmt == "mp3":
-        options = dict(format="MP3", subtype="MPEG_LAYER_III", bitrate_mode="CONSTANT",
-                       compression_level=mp3_compression_level(bitrate, sample_rate))
-    else:
-        options = dict(format="WAV", subtype="PCM_16")
     written = 0
-    with soundfile.SoundFile(str(path), "w", sample_rate, 1, **options) as out:
+    with soundfile.SoundFile(str(path), "w", sample_rate, 1, **_options(fmt, bitrate, sample_rate)) as out:
         for chunk in chunks:
             # libsndfile wraps rather than clips out-of-range floats in integer formats.
             out.write(np.clip(chunk, -1.0, 1.0))

@@ -55,6 +55,38 @@ class Output:
     """Quiet lead-out after the last sound."""
     album: str = "routinecast"
     """ID3 album."""
+    loudness: float = -16.0
+    """Integrated loudness target of the programme, in LUFS (ITU-R BS.1770)."""
+
+
+@dataclass(frozen=True)
+class Background:
+    """A quiet bed under the whole session that dips while anything in the foreground sounds."""
+
+    noise: str | None = "brown"
+    """``brown``, ``pink`` or ``white`` generated noise; ``None`` when ``file`` is used."""
+    file: Path | None = None
+    """A user audio file, looped with a crossfade."""
+    level_db: float = -30.0
+    """Loudness relative to the programme's loudness target."""
+    duck_db: float = 10.0
+    """How far the bed dips under the foreground."""
+    fade_ms: int = 4000
+    """Fade in at the start and out at the end."""
+
+
+@dataclass(frozen=True)
+class Tags:
+    """Extra ID3 tags."""
+
+    track: str | None = None
+    """Track number, e.g. ``3`` or ``3/12``."""
+    disc: str | None = None
+    """Disc number, e.g. ``1`` or ``1/2``."""
+    year: int | None = None
+    """Recording year."""
+    genre: str = "Speech"
+    """Genre."""
 
 
 @dataclass(frozen=True)
@@ -240,3 +272,9 @@ class Routine:
     """Output settings."""
     cues: CueWords = CueWords()
     """Words used by holds and breathing."""
+    background: Background | None = None
+    """Optional background bed."""
+    tags: Tags = Tags()
+    """Extra ID3 tags."""
+    cover: Path | None = None
+    """Front cover image (PNG or JPEG) for the ID3 APIC frame."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import string
 from pathlib import Path
 from typing import Any, Callable
@@ -12,8 +13,8 @@ import yaml
 from . import lexicon as lexicon_module
 from .errors import Problem, RoutineError
 from .model import (
-    Bell, Breathe, Cue, CueWords, Hold, Output, Pause, Repeat, Routine, Say, Section,
-    Sides, Sound, Step, Voice, Where,
+    Background, Bell, Breathe, Cue, CueWords, Hold, Output, Pause, Repeat, Routine, Say, Section,
+    Sides, Sound, Step, Tags, Voice, Where,
 )
 from .source import Source, read_source
 from .units import DURATION_HINT, format_ms, parse_db, parse_duration_ms
@@ -37,9 +38,12 @@ _STEP_KEYS = {
     "bell": ("bell",),
     "sound": ("sound", "gain"),
 }
-_TOP_KEYS = ("title", "description", "author", "voice", "lexicon", "output", "cues", "steps")
+_TOP_KEYS = ("title", "description", "author", "voice", "lexicon", "output", "cues", "background", "tags", "cover", "steps")
+_BACKGROUND_KEYS = ("noise", "file", "level", "duck", "fade")
+_TAG_KEYS = ("track", "disc", "year", "genre")
+NOISES = ("brown", "pink", "white")
 _VOICE_KEYS = ("name", "rate", "volume", "gap")
-_OUTPUT_KEYS = ("format", "sample_rate", "bitrate", "head", "tail", "album")
+_OUTPUT_KEYS = ("format", "sample_rate", "bitrate", "head", "tail", "album", "loudness")
 _BREATHE_KEYS = ("in", "hold", "out", "rest", "cycles", "cue")
 _CUE_WORD_KEYS = ("halfway", "remaining", "remaining_one", "breathe_in", "hold", "breathe_out", "numbers")
 
@@ -181,6 +185,9 @@ class _Validator:
         own_lexicon = self.lexicon(keys["lexicon"][1]) if "lexicon" in keys else {}
         output = self.output(keys["output"][1]) if "output" in keys else Output()
         cues = self.cue_words(keys["cues"][1]) if "cues" in keys else CueWords()
+        background = self.background(keys["background"][1]) if "background" in keys else None
+        tags = self.tags(keys["tags"][1]) if "tags" in keys else Tags()
+        cover = self.file(keys["cover"][1], "cover", (".png", ".jpg", ".jpeg")) if "cover" in keys else None
         steps: tuple[Step, ...] = ()
         if "steps" in keys:
             steps_key, steps_node = keys["steps"]
@@ -195,6 +202,7 @@ class _Validator:
         return Routine(
             title=title, steps=steps, source=self.src.name, description=description, author=author,
             voice=voice, lexicon=lexicon_module.merge(own_lexicon), output=output, cues=cues,
+            background=background, tags=tags, cover=cover,
         )
 
     def voice(self, node: yaml.Node) -> Voice:
@@ -253,7 +261,66 @@ class _Validator:
                 values[f"{name}_ms"] = self.duration(keys[name][1], f"output.{name}", allow_zero=True)
         if "album" in keys:
             values["album"] = self.text(keys["album"][1], "output.album")
+        if "loudness" in keys:
+            values["loudness"] = self.number(keys["loudness"][1], "output.loudness", -36.0, -6.0)
         return Output(**{k: v for k, v in values.items() if v is not None})
+
+    def background(self, node: yaml.Node) -> Background | None:
+        keys = self.mapping(node, "background", _BACKGROUND_KEYS)
+        if keys is None:
+            return None
+        values: dict[str, Any] = {}
+        failed = len(self.problems)
+        if "noise" in keys and "file" in keys:
+            self.fail(keys["file"][0], "background takes 'noise' or 'file', not both")
+        if "noise" in keys:
+            noise = self.text(keys["noise"][1], "background.noise")
+            if noise and noise not in NOISES:
+                self.fail(keys["noise"][1], f"'background.noise' must be brown, pink or white; got '{noise}'")
+            values["noise"] = noise
+        if "file" in keys:
+            values["file"] = self.file(keys["file"][1], "background.file", (".wav", ".flac", ".ogg", ".mp3"))
+            values["noise"] = None
+        for name, low, high in (("level", -60, 0), ("duck", 0, 40)):
+            if name in keys:
+                value = self.db(keys[name][1], f"background.{name}")
+                if value is not None and not low <= value <= high:
+                    self.fail(keys[name][1], f"'background.{name}' must be between {low}dB and {high}dB; got {_shown(keys[name][1])}")
+                values[f"{name}_db"] = value
+        if "fade" in keys:
+            values["fade_ms"] = self.duration(keys["fade"][1], "background.fade", allow_zero=True)
+        if len(self.problems) > failed:
+            return None
+        return Background(**values)
+
+    def tags(self, node: yaml.Node) -> Tags:
+        keys = self.mapping(node, "tags", _TAG_KEYS) or {}
+        values: dict[str, Any] = {}
+        for name in ("track", "disc"):
+            if name in keys:
+                text = self.text(keys[name][1], f"tags.{name}")
+                if text and not re.fullmatch(r"\d+(/\d+)?", text):
+                    self.fail(keys[name][1], f"'tags.{name}' must be a number like 3 or 3/12; got '{text}'")
+                else:
+                    values[name] = text
+        if "year" in keys:
+            values["year"] = self.integer(keys["year"][1], "tags.year", 1000, 9999)
+        if "genre" in keys:
+            values["genre"] = self.text(keys["genre"][1], "tags.genre")
+        return Tags(**{k: v for k, v in values.items() if v is not None})
+
+    def file(self, node: yaml.Node, what: str, suffixes: tuple[str, ...]) -> Path | None:
+        name = self.text(node, what)
+        if not name:
+            return None
+        path = (self.base / name).resolve()
+        if path.suffix.lower() not in suffixes:
+            self.fail(node, f"'{what}' must be a {', '.join(s.lstrip('.') for s in suffixes)} file; got '{name}'")
+            return None
+        if not path.is_file():
+            self.fail(node, f"{what} file '{name}' not found (looked in {path.parent}); paths are relative to the routine file")
+            return None
+        return path
 
     def cue_words(self, node: yaml.Node) -> CueWords:
         keys = self.mapping(node, "cues", _CUE_WORD_KEYS) or {}
@@ -465,16 +532,9 @@ class _Validator:
         return Bell(preset, gain, where) if gain is not None else None
 
     def step_sound(self, keys, where, fields, weight) -> Step | None:
-        node = keys["sound"][1]
-        name = self.text(node, "sound")
+        path = self.file(keys["sound"][1], "sound", (".wav", ".flac", ".ogg", ".mp3"))
         gain = self.db(keys["gain"][1], "gain") if "gain" in keys else 0.0
-        if not name or gain is None:
-            return None
-        path = (self.base / name).resolve()
-        if not path.is_file():
-            self.fail(node, f"sound file '{name}' not found (looked in {path.parent}); paths are relative to the routine file")
-            return None
-        return Sound(path, gain, where)
+        return Sound(path, gain, where) if path and gain is not None else None
 
 
 def _shown(node: yaml.Node) -> str:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import soundfile
 import soxr
 
-from .cache import ClipStore
+from . import encoder, loudness
+from .cache import ClipStore, clip_key
 from .errors import Problem, RoutineError
-from .model import Routine
+from .model import Output, Routine
 from .script import Item, Recording, Tone, Window
-from .speech import ClipRef
-from .tones import render_tone
+from .speech import ClipRef, fade_edges, to_pcm16
+from .tones import REFERENCE_LUFS, render_tone
+
+# User sounds sit this far below the voice's loudness, before their own gain.
+SOUND_OFFSET_DB = -4.0
 
 
 class AudioBank:
@@ -34,18 +39,40 @@ class AudioBank:
         out.update({key: len(samples) for key, samples in self.kept.items()})
         return out
 
+    def level_voice(self, output: Output) -> float:
+        """Run every speech clip through the loudness chain (cached); returns the session's voice gain in dB."""
+        rate, target = output.sample_rate, output.loudness
+        texts = sorted(self.clips)  # not arrival order: the same routine must measure the same way
+        picks = [texts[i] for i in loudness.pick_sample([self.clips[t].samples for t in texts], rate)]
+        codec = (output.format or "mp3", output.bitrate)
+        gain_key = clip_key(sample=[self.clips[t].key for t in picks], target=target, chain=loudness.CHAIN, codec=codec)
+        gain = self.store.recall(gain_key)
+        if gain is None:
+            round_trip = partial(encoder.round_trip, sample_rate=rate, bitrate=output.bitrate) if codec[0] == "mp3" else None
+            gain = loudness.voice_gain([self.get(t) for t in picks], rate, target, round_trip)
+            self.store.remember(gain_key, gain)
+        for text in texts:
+            ref = self.clips[text]
+            key = clip_key(clip=ref.key, gain=gain, chain=loudness.CHAIN)
+            if self.store.length(key) is None or self.store.load(key) is None:
+                self.store.save(key, to_pcm16(loudness.process(self.get(text), rate, gain)))
+            self.clips[text] = ClipRef(key, ref.samples)
+        return gain
+
     def add_items(self, routine: Routine, items: list[Item]) -> None:
-        """Render every tone and decode every recording the script uses."""
+        """Render every tone and decode every recording the script uses, at levels set by the loudness target."""
         rate = routine.output.sample_rate
+        offset = routine.output.loudness - REFERENCE_LUFS
         problems = []
         for item in _sounding(items):
             if item.key in self.kept:
                 continue
             if isinstance(item, Tone):
-                self.kept[item.key] = render_tone(item.name, item.ms, item.gain_db, rate)
+                self.kept[item.key] = render_tone(item.name, item.ms, item.gain_db + offset, rate)
             else:
                 try:
-                    self.kept[item.key] = decode_recording(item.step.path, item.step.gain_db, rate)
+                    level = routine.output.loudness + SOUND_OFFSET_DB + item.step.gain_db
+                    self.kept[item.key] = decode_recording(item.step.path, level, rate)
                 except soundfile.LibsndfileError as exc:
                     reason = exc.error_string.rstrip(".").lower()
                     where = item.where
@@ -64,8 +91,8 @@ class AudioBank:
         return clip.astype(np.float32) / 32768.0
 
 
-def decode_recording(path: Path, gain_db: float, sample_rate: int) -> np.ndarray:
-    """A user's audio file as mono float32 at ``sample_rate``, with ``gain_db`` applied.
+def decode_audio(path: Path, sample_rate: int) -> np.ndarray:
+    """A user's audio file as mono float32 at ``sample_rate``.
 
     Raises ``soundfile.LibsndfileError`` when the file cannot be decoded.
     """
@@ -73,12 +100,16 @@ def decode_recording(path: Path, gain_db: float, sample_rate: int) -> np.ndarray
     mono = data.mean(axis=1)
     if rate != sample_rate:
         mono = soxr.resample(mono, rate, sample_rate, quality="HQ")
-    fade = min(sample_rate * 3 // 1000, len(mono) // 2)
-    if fade:
-        ramp = np.linspace(0, 1, fade, endpoint=False, dtype=np.float32)
-        mono[:fade] *= ramp
-        mono[-fade:] *= ramp[::-1]
-    return (mono * 10 ** (gain_db / 20)).astype(np.float32)
+    return np.ascontiguousarray(mono, dtype=np.float32)
+
+
+def decode_recording(path: Path, lufs: float, sample_rate: int) -> np.ndarray:
+    """A user's sound, brought to ``lufs`` integrated loudness, limited and faded at its edges."""
+    audio = decode_audio(path, sample_rate)
+    if not audio.any():
+        return audio
+    gain = lufs - loudness.measure(audio, sample_rate)
+    return fade_edges(loudness.limit(audio * np.float32(10 ** (gain / 20)), sample_rate), sample_rate)
 
 
 def _sounding(items: list[Item]):

@@ -124,11 +124,21 @@ def prepare_clip(samples: np.ndarray, rate: int, out_rate: int) -> np.ndarray:
     audio = audio[max(loud[0] - margin, 0): loud[-1] + 1]
     if rate != out_rate:
         audio = soxr.resample(audio, rate, out_rate, quality="HQ")
-    fade = min(out_rate * FADE_MS // 1000, len(audio) // 2)
+    return to_pcm16(fade_edges(audio, out_rate))
+
+
+def fade_edges(audio: np.ndarray, rate: int) -> np.ndarray:
+    """``audio`` with a FADE_MS linear fade in and out, so it never clicks at a join (in place)."""
+    fade = min(rate * FADE_MS // 1000, len(audio) // 2)
     if fade:
         ramp = np.linspace(0.0, 1.0, fade, endpoint=False, dtype=np.float32)
         audio[:fade] *= ramp
         audio[-fade:] *= ramp[::-1]
+    return audio
+
+
+def to_pcm16(audio: np.ndarray) -> np.ndarray:
+    """Float samples in [-1, 1] as int16, rounded and clipped."""
     return np.clip(np.round(audio * 32767.0), -32768, 32767).astype(np.int16)
 
 
@@ -167,4 +177,4 @@ def speak_lines(
         refs[text] = ClipRef(keys[text], len(clip))
         if on_done:
             on_done(len(refs), total)
-    return refs
+    return {text: refs[text] for text in keys}  # in script order, however the engine finished

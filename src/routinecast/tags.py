@@ -1,10 +1,10 @@
-"""ID3v2.3 tags with mutagen: title, artist, album, comment, and chapters (CHAP + CTOC)."""
+"""ID3v2.3 tags with mutagen: title, artist, album, genre, track, disc, year, comment, cover, chapters."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TIT2, TPE1, TSSE, CTOCFlags, ID3Tags
+from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TPOS, TRCK, TSSE, CTOCFlags, ID3Tags, PictureType
 
 from . import __version__
 from .model import Routine
@@ -40,7 +40,16 @@ def write_tags(path: Path, routine: Routine, timeline: Timeline) -> None:
     if routine.author:
         tags.add(TPE1(encoding=3, text=routine.author))
     tags.add(TALB(encoding=3, text=routine.output.album))
-    tags.add(TCON(encoding=3, text="Speech"))
+    tags.add(TCON(encoding=3, text=routine.tags.genre))
+    if routine.tags.track:
+        tags.add(TRCK(encoding=3, text=routine.tags.track))
+    if routine.tags.disc:
+        tags.add(TPOS(encoding=3, text=routine.tags.disc))
+    if routine.tags.year:
+        tags.add(TDRC(encoding=3, text=str(routine.tags.year)))  # saved as TYER in ID3v2.3
+    if routine.cover:
+        mime = "image/png" if routine.cover.suffix.lower() == ".png" else "image/jpeg"
+        tags.add(APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=routine.cover.read_bytes()))
     tags.add(TSSE(encoding=3, text=f"routinecast {__version__}"))
     if routine.description:
         tags.add(COMM(encoding=3, lang="eng", desc="", text=routine.description))
@@ -52,4 +61,5 @@ def write_tags(path: Path, routine: Routine, timeline: Timeline) -> None:
                       start_time=round(timeline.ms(chapter.start)), end_time=round(timeline.ms(chapter.end)),
                       start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
                       sub_frames=[TIT2(encoding=3, text=chapter.label)]))
+    tags.update_to_v23()  # e.g. TDRC becomes TYER; mutagen leaves this to the caller
     tags.save(str(path), v2_version=3, v1=0)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from .errors import Problem, RoutineError
-from .model import Routine, Where
+from .model import Background, Routine, Where
 from .script import Chapter, Item, Recording, Silent, Spoken, Tone, Window
 from .units import format_ms
 
@@ -70,6 +70,8 @@ class Timeline:
     """Holds and breath phases."""
     chapters: tuple[Span, ...]
     """Chapters, in order, covering the session."""
+    background: Background | None = None
+    """The bed under the whole session, if any."""
 
     @property
     def length(self) -> int:
@@ -96,6 +98,7 @@ class Timeline:
                 {"kind": w.kind, "start_ms": ms(w.start), "end_ms": ms(w.end), "step": w.label}
                 for w in self.windows
             ],
+            **({"background": _background_json(self.background)} if self.background else {}),
             # ID3 chapter frames hold whole milliseconds; the file lists the same times.
             "chapters": [
                 {"title": c.label, "start_ms": float(round(ms(c.start))), "end_ms": float(round(ms(c.end)))}
@@ -139,7 +142,8 @@ class _Layout:
         self.silence(to_samples(self.routine.output.tail_ms, self.rate), Where("output.tail", 1, 1))
         if self.problems:
             raise RoutineError(self.problems)
-        return Timeline(self.routine.title, self.rate, tuple(self.events), tuple(self.windows), self.chapters())
+        return Timeline(self.routine.title, self.rate, tuple(self.events), tuple(self.windows), self.chapters(),
+                        self.routine.background)
 
     def chapters(self) -> tuple[Span, ...]:
         marks = self.marks
@@ -223,6 +227,11 @@ class _Layout:
 
     def fail(self, where: Where, message: str) -> None:
         self.problems.append(Problem(self.routine.source, where.line, where.col, message))
+
+
+def _background_json(bed: Background) -> dict:
+    source = {"file": bed.file.name} if bed.file else {"noise": bed.noise}
+    return {**source, "level_db": bed.level_db, "duck_db": bed.duck_db, "fade_ms": bed.fade_ms}
 
 
 def _opens_with_sound(item: Item) -> bool:

@@ -16,6 +16,8 @@ _BELLS = {"bell-start": (528.0, -14.0, 1.1), "bell-end": (396.0, -14.0, 1.6), "b
 _PARTIALS = ((1.0, 1.0, 1.0), (2.76, 0.45, 0.6), (5.40, 0.25, 0.4), (8.93, 0.12, 0.25))
 _TONES = {"rise": (196.0, 294.0), "fall": (294.0, 196.0)}
 TONE_LEVEL_DB = -24.0
+# Levels above are set for this programme loudness; other targets shift them alike.
+REFERENCE_LUFS = -16.0
 EDGE_MS = 5
 
 

@@ -1,0 +1,170 @@
+"""A finished product: loudness, true peak, two decoders agreeing, chapters, bed, tags, no clicks."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pyloudnorm
+import pytest
+import soundfile
+from mutagen.id3 import ID3
+from scipy.signal import resample_poly
+
+import ffmpeg
+from routinecast import Settings, build, load_routine, plan
+from routinecast import mixer
+from routinecast.background import Bed
+from conftest import SCRIPTS
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+def true_peak_db(audio: np.ndarray) -> float:
+    return 20 * np.log10(np.abs(resample_poly(audio.astype(np.float64), 4, 1)).max())
+
+
+def test_shipped_loudness_and_true_peak(shipped):
+    script, mp3, timeline, _ = shipped
+    audio, rate = soundfile.read(str(mp3), dtype="float32")
+    integrated = pyloudnorm.Meter(rate).integrated_loudness(audio.astype(np.float64))
+    meter = ffmpeg.ebur128(mp3)
+    print(f"{script.stem}: pyloudnorm {integrated:.2f} LUFS; ffmpeg I {meter['I']} LUFS, "
+          f"LRA {meter['LRA']} LU, TP {meter['TP']} dBTP; ours TP {true_peak_db(audio):.2f} dBTP")
+    assert abs(integrated - -16.0) <= 1.0
+    assert abs(meter["I"] - -16.0) <= 1.0
+    assert meter["TP"] <= -1.0 and true_peak_db(audio) <= -1.0
+
+
+def test_two_decoders_agree_with_the_timeline(shipped):
+    _, mp3, timeline, _ = shipped
+    ours, rate = soundfile.read(str(mp3), dtype="float32")
+    theirs = ffmpeg.decode(mp3)
+    assert abs(len(ours) - len(theirs)) * 1000 / rate <= 1.0
+    assert abs(len(theirs) * 1000 / rate - timeline["duration_ms"]) <= 1.0
+    info = ffmpeg.probe(mp3)
+    assert info["stream"].startswith("mp3") and "44100 Hz, mono" in info["stream"] and "64 kb/s" in info["stream"]
+    assert abs(info["duration_ms"] - timeline["duration_ms"]) <= 60
+
+
+def test_chapters_read_back_the_same_in_mutagen_and_ffmpeg(shipped):
+    _, mp3, timeline, _ = shipped
+    ours = [(c["title"], c["start_ms"], c["end_ms"]) for c in timeline["chapters"]]
+    tags = ID3(str(mp3))
+    assert [(c.sub_frames["TIT2"].text[0], c.start_time, c.end_time) for c in tags.getall("CHAP")] == ours
+    assert ffmpeg.probe(mp3)["chapters"] == ours
+    assert len(ours) >= 4
+
+
+def test_a_shipped_routine_has_a_ducked_background(real_cache):
+    with_bed = [s for s in SCRIPTS if load_routine(s).background]
+    assert with_bed, "at least one shipped routine uses a background bed"
+    planned = plan(with_bed[0], Settings(cache_dir=real_cache))
+    assert json.loads(planned.timeline.to_json())["background"] == {
+        "noise": "brown", "level_db": -30.0, "duck_db": 10.0, "fade_ms": 4000}
+    bed = Bed(planned.routine.background, planned.timeline, -16.0).chunk(0, planned.timeline.length)
+    rate = planned.timeline.sample_rate
+    events = planned.timeline.events
+    silent = [e for e in events if e.kind == "silence" and e.length > 20 * rate]
+    speech = [e for e in events if e.kind == "speech" and e.length > 6 * rate]
+    margin = int(2.5 * rate)
+
+    def level(chosen):
+        return 10 * np.log10(np.mean(np.concatenate([bed[e.start + margin:e.end - margin] for e in chosen]) ** 2))
+
+    assert level(silent) - level(speech) == pytest.approx(10.0, abs=0.5)
+    # About -46 LUFS: 30 dB under the voice's target.
+    assert pyloudnorm.Meter(rate).integrated_loudness(bed[silent[0].start:silent[0].end].astype(np.float64)) == pytest.approx(-46.0, abs=1.5)
+    assert np.abs(bed[: rate // 10]).max() < np.abs(bed[5 * rate: 6 * rate]).max() / 10  # it fades in
+
+
+def test_streaming_equals_in_memory_render_with_bed(write, fake):
+    path = write("""
+        title: Stream
+        background: {noise: pink, level: -25dB, duck: 12dB, fade: 1s}
+        steps:
+          - say: One line.
+          - hold: 3s
+            cues: [halfway]
+          - bell
+    """)
+    planned = plan(path, fake)
+    timeline = planned.timeline
+    bed = lambda: Bed(planned.routine.background, timeline, -16.0)  # noqa: E731
+    streamed = np.concatenate(list(mixer.stream(timeline, planned.bank, bed(), chunk=1000)))
+    whole = mixer.render(timeline, planned.bank, bed())
+    assert streamed.shape == whole.shape
+    assert np.array_equal(streamed, whole)
+
+
+def test_no_clicks_at_event_boundaries(every_kind, real_cache):
+    folder, result, _ = every_kind
+    planned = plan(folder / "every.yaml", Settings(cache_dir=real_cache))
+    audio = mixer.render(planned.timeline, planned.bank)
+    jumps = np.abs(np.diff(audio))
+    for event in planned.timeline.events[1:]:
+        around = jumps[max(event.start - 3, 0): event.start + 3]
+        assert around.max() < 0.02, (event, around.max())
+
+
+def test_tags_cover_and_loudness_option(tmp_path, write, real_cache):
+    (tmp_path / "cover.png").write_bytes(PNG)
+    path = write("""
+        title: Tagged
+        author: A. Teacher
+        cover: cover.png
+        tags: {track: 3/12, disc: 1/2, year: 2026, genre: Meditation}
+        steps:
+          - say: Just one line, spoken clearly and calmly, to have something to measure.
+          - say: And a second line, so that the measurement has a little more to go on.
+    """)
+    build(path, tmp_path / "t.mp3", settings=Settings(cache_dir=real_cache, loudness=-20.0))
+    tags = ID3(str(tmp_path / "t.mp3"))
+    assert tags.version[:2] == (2, 3)
+    assert (str(tags["TRCK"]), str(tags["TPOS"]), str(tags["TCON"])) == ("3/12", "1/2", "Meditation")
+    assert str(tags["TDRC"]) == "2026"
+    assert b"TYER" in (tmp_path / "t.mp3").read_bytes()[:4096]
+    apic = tags.getall("APIC")[0]
+    assert (apic.mime, apic.type, apic.data) == ("image/png", 3, PNG)
+    audio, rate = soundfile.read(str(tmp_path / "t.mp3"))
+    assert pyloudnorm.Meter(rate).integrated_loudness(audio) == pytest.approx(-20.0, abs=1.0)
+
+
+def test_two_hour_session_reports_its_duration(tmp_path, write):
+    path = write("""
+        title: Long
+        steps:
+          - repeat: 24
+            steps:
+              - say: Still here.
+              - pause: 5m
+    """)
+    result = build(path, tmp_path / "long.mp3", settings=Settings(engine="fake", cache_dir=tmp_path / "c"))
+    duration = result.timeline.ms(result.timeline.length)
+    assert duration > 2 * 3_600_000
+    info = ffmpeg.probe(tmp_path / "long.mp3")
+    assert abs(info["duration_ms"] - duration) <= 60
+    assert "44100 Hz, mono" in info["stream"] and "64 kb/s" in info["stream"]
+    assert len(ffmpeg.decode(tmp_path / "long.mp3")) == result.timeline.length
+
+
+def test_background_file_is_looped(tmp_path, write, fake):
+    rate = 22050
+    tone = 0.2 * np.sin(2 * np.pi * 220 * np.arange(rate) / rate)
+    soundfile.write(tmp_path / "rain.wav", tone, rate)
+    path = write("""
+        title: Rain
+        output: {head: 0, tail: 0}
+        background: {file: rain.wav, level: -20dB, fade: 0}
+        steps:
+          - pause: 5s
+    """)
+    routine = load_routine(path)
+    result = build(path, tmp_path / "rain.wav.mp3", settings=fake)
+    audio, sr = soundfile.read(str(tmp_path / "rain.wav.mp3"))
+    assert routine.background.file.name == "rain.wav"
+    assert len(audio) == result.timeline.length == 5 * sr
+    assert np.sqrt(np.mean(audio[3 * sr: 4 * sr] ** 2)) > 0.01  # still playing after the file's one second
