@@ -176,3 +176,44 @@ def test_voices_command_lists_english(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines and all(" en" in line for line in lines)
     assert any(line.split()[0].endswith("en-us") for line in lines)
+
+
+def _engine_worker(timeout: float = 30.0) -> int:
+    """The pid of our speech-engine worker process, once it is running."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+            for pid in (task / "children").read_text().split():
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+                if b"spawn_main" in cmdline:
+                    return int(pid)
+        time.sleep(0.005)
+    raise AssertionError("no engine worker appeared")
+
+
+@pytest.mark.parametrize("fault", ["hang", "crash"])
+def test_engine_fault_during_a_build_is_one_line_and_leaves_no_output(fault, tmp_path, write, capsys):
+    import signal
+    import threading
+    import time
+
+    lines = "\n".join(f"  - say: This is line number {n} of a long routine." for n in range(400))
+    path = write("title: F\nsteps:\n" + lines + "\n")
+    out = tmp_path / "out" / "f.mp3"
+    code = {}
+    args = ["build", str(path), "-o", str(out), "--cache-dir", str(tmp_path / "c"), "--timeout", "3", "-j", "1"]
+    thread = threading.Thread(target=lambda: code.setdefault("exit", main(args)))
+    thread.start()
+    worker = _engine_worker()
+    clips = tmp_path / "c" / "clips"
+    while len(list(clips.glob("*/*.clip"))) < 5:  # the worker is speaking now
+        time.sleep(0.002)
+    os.kill(worker, signal.SIGSTOP if fault == "hang" else signal.SIGKILL)
+    thread.join(120)
+    err = capsys.readouterr().err
+    assert code["exit"] == 1
+    expected = r"speech engine hung on: '.+' \(no answer in 3s\)" if fault == "hang" else r"speech engine crashed \(exit code -9\) on: '.+'"
+    assert re.fullmatch(rf"routinecast: {expected}\n", err), err
+    assert not out.parent.exists() or list(out.parent.iterdir()) == []

@@ -42,6 +42,8 @@ class Settings:
     """False to synthesize everything afresh (into a throwaway folder)."""
     jobs: int | None = None
     """Worker processes for synthesis; ``None`` for one per core."""
+    timeout: float = 60.0
+    """Seconds one line may take to synthesize before the engine counts as hung."""
     sample_rate: int | None = None
     """Overrides ``output.sample_rate``."""
     bitrate: int | None = None
@@ -104,7 +106,7 @@ def plan(path: str | Path, settings: Settings = Settings(), stack: ExitStack | N
         else:
             store = ClipStore(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="routinecast-"))))
         lines = [item.spoken for item in _spoken(items)]
-        with open_engine(settings.engine, settings.jobs) as engine:
+        with open_engine(settings.engine, settings.jobs, settings.timeout) as engine:
             clips = _speak(engine, routine, lines, store, progress)
         bank = AudioBank(store, clips)
         bank.level_voice(routine.output)

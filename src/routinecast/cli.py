@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .build import Settings, build, plan
+from .batch import build_batch, write_playlist
+from .build import BuildResult, Settings, build, plan
 from .cache import ClipStore, default_cache_dir
 from .engines import ENGINES, open_engine
 from .errors import RoutineError, RoutinecastError
@@ -58,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--bitrate", type=int, help="MP3 bitrate in kbit/s (default 64)")
     p.add_argument("--loudness", type=float, metavar="LUFS", help="programme loudness target (default -16)")
     p.add_argument("--no-background", action="store_true", help="leave out the routine's background bed")
+    p.add_argument("--playlist", type=Path, metavar="FILE.m3u", help="also write an M3U playlist of what was built")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds one line may take to synthesize (default 60)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     p.set_defaults(run=_build)
 
@@ -95,21 +98,42 @@ def _settings(args: argparse.Namespace) -> Settings:
         engine=args.engine, cache_dir=args.cache_dir, use_cache=not args.no_cache, jobs=args.jobs,
         sample_rate=args.sample_rate, bitrate=getattr(args, "bitrate", None), format=getattr(args, "format", None),
         loudness=getattr(args, "loudness", None), background=not getattr(args, "no_background", False),
+        timeout=getattr(args, "timeout", 60.0),
     )
 
 
 def _build(args: argparse.Namespace) -> int:
     if len(args.routines) > 1 and (args.output or args.timeline or args.transcript):
         raise_usage("-o, --timeline and --transcript take one routine at a time")
-    show = not args.quiet and sys.stdout.isatty()
-    for routine in args.routines:
+    if args.playlist and args.playlist.suffix.lower() not in (".m3u", ".m3u8"):
+        raise_usage(f"{args.playlist}: a playlist must end in .m3u or .m3u8")
+    if len(args.routines) == 1:
+        show = not args.quiet and sys.stdout.isatty()
+        routine = args.routines[0]
         result = build(routine, args.output, timeline_path=args.timeline, transcript_path=args.transcript,
                        settings=_settings(args), progress=_Bar(routine.name) if show else None)
         if show:
             print("\r\033[K", end="", file=sys.stderr)
-        duration = result.timeline.ms(result.timeline.length)
-        print(f"{result.output}  {format_ms(duration)}  {result.size / 1e6:.1f} MB  (built in {result.seconds:.1f}s)")
-    return 0
+        _summary(result)
+        outcomes = [result]
+    else:
+        outcomes = []
+        for _, outcome in build_batch(args.routines, _settings(args), args.jobs):
+            if isinstance(outcome, RoutinecastError):
+                for line in outcome.lines():
+                    print(f"routinecast: {line}" if outcome.exit_code == 1 else line, file=sys.stderr)
+            else:
+                _summary(outcome)
+            outcomes.append(outcome)
+    built = [o for o in outcomes if not isinstance(o, RoutinecastError)]
+    if args.playlist and built:
+        write_playlist(args.playlist, built)
+    return max((o.exit_code for o in outcomes if isinstance(o, RoutinecastError)), default=0)
+
+
+def _summary(result: BuildResult) -> None:
+    duration = result.timeline.ms(result.timeline.length)
+    print(f"{result.output}  {format_ms(duration)}  {result.size / 1e6:.1f} MB  (built in {result.seconds:.1f}s)", flush=True)
 
 
 def _check(args: argparse.Namespace) -> int:

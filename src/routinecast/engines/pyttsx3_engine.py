@@ -3,8 +3,10 @@
 pyttsx3 2.99 on Linux has traps; each is neutralised here:
 
 * queued ``save_to_file`` calls write only the last file -> one file per ``runAndWait``;
-* the first ``runAndWait`` may return before the file is written -> a warm-up
-  utterance at start and ``_espeak.Synchronize()`` after every call;
+* ``runAndWait`` may return before the file is written (we saw it on the first
+  call, and under load later too) -> a warm-up utterance at start,
+  ``_espeak.Synchronize()`` after every call, the old file deleted first, and the
+  new one read only once it holds every frame its header announces (else spoken again);
 * text over ~13,000 characters crashes the driver -> lines are split at
   sentence boundaries into pieces of at most ``MAX_PIECE`` characters;
 * an unwritable output path hangs ``runAndWait`` -> we write only to our own temporary folder,
@@ -108,13 +110,17 @@ def _worker(conn: Connection, library: str, data_path: str | None) -> None:
     engine = pyttsx3.init("espeak")
     folder = tempfile.mkdtemp(prefix="routinecast-tts-")
     target = os.path.join(folder, "line.wav")
-
     def speak(text: str) -> tuple[bytes, int]:
-        engine.save_to_file(text, target)
-        engine.runAndWait()
-        _espeak.Synchronize()
-        with wave.open(target, "rb") as handle:
-            return handle.readframes(handle.getnframes()), handle.getframerate()
+        for _ in range(3):
+            if os.path.exists(target):
+                os.remove(target)
+            engine.save_to_file(text, target)
+            engine.runAndWait()
+            _espeak.Synchronize()
+            result = _read_when_complete(target)
+            if result is not None:
+                return result
+        raise RuntimeError("the engine wrote no audio three times in a row")
 
     speak(WARM_UP_TEXT)
     conn.send(("ready", None))
@@ -140,12 +146,32 @@ def _worker(conn: Connection, library: str, data_path: str | None) -> None:
                 chunks, sample_rate = [], 22050
                 for piece in split_text(text):
                     pcm, sample_rate = speak(piece)
-                    if not pcm:  # the early-return trap once more: say it again
-                        pcm, sample_rate = speak(piece)
                     chunks.append(pcm)
                 conn.send(("ok", (b"".join(chunks), sample_rate)))
             except Exception as exc:  # reported to the parent, which names the line
                 conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _read_when_complete(path: str, wait: float = 5.0) -> tuple[bytes, int] | None:
+    """The WAV at ``path`` once the driver has finished writing it, or ``None`` if it stays empty.
+
+    The driver writes the file from espeak-ng's own thread, sometimes after
+    ``runAndWait`` has returned; a file is complete when it holds every frame its
+    header announces.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with wave.open(path, "rb") as handle:
+                frames = handle.getnframes()
+                pcm = handle.readframes(frames)
+                if frames and len(pcm) == 2 * frames:
+                    return pcm, handle.getframerate()
+        except (OSError, EOFError, wave.Error):
+            pass
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.002)
 
 
 class _Worker:
@@ -199,7 +225,9 @@ class Pyttsx3Engine:
 
     def _spawn(self, count: int) -> None:
         while len(self._workers) < count:
-            self._workers.append(_Worker(self._context, self.library, self.data_path, self.timeout))
+            # Starting a worker imports the library and speaks a warm-up line: give it time
+            # even when a short per-line timeout is asked for.
+            self._workers.append(_Worker(self._context, self.library, self.data_path, max(self.timeout, 30.0)))
 
     def identity(self) -> str:
         """pyttsx3 and espeak-ng versions, and which espeak-ng library is used."""
