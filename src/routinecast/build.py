@@ -24,7 +24,7 @@ from .model import Routine
 from .schema import MAX_SESSION_MS, MP3_RATES, MPEG1_BITRATES, MPEG2_BITRATES, load_routine
 from .script import Spoken, Window, expand
 from .sources import AudioBank
-from .speech import Engine, resolve_voice, speak_lines
+from .speech import Engine, speak_lines
 from .tags import write_tags
 from .timeline import Timeline, layout
 from .units import format_ms
@@ -186,9 +186,8 @@ def _spoken(items):
 
 
 def _speak(engine: Engine, routine: Routine, lines: list[str], store: ClipStore, progress: Progress | None):
-    voice = resolve_voice(engine, routine)
     report = (lambda done, total: progress("speech", done, total)) if progress else None
-    return speak_lines(engine, voice, lines, routine.output.sample_rate, store, report)
+    return speak_lines(engine, routine, lines, store, report)
 
 
 def _counting(chunks, total: int, progress: Progress):

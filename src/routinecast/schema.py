@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import difflib
 import re
-import string
 from pathlib import Path
 from typing import Any, Callable
 
 import yaml
 
 from . import lexicon as lexicon_module
-from .errors import Problem, RoutineError
+from .errors import RoutineError
 from .model import (
     Background, Bell, Breathe, Cue, CueWords, Hold, Output, Pause, Repeat, Routine, Say, Section,
     Sides, Sound, Step, Tags, Voice, Where,
 )
+from .fields import Fields, _shown
 from .source import Source, read_source
-from .units import DURATION_HINT, format_ms, parse_db, parse_duration_ms
+from .units import format_ms
 
 MAX_SESSION_MS = 12 * 3_600_000
 MAX_SPOKEN_LINES = 20_000
@@ -53,120 +53,12 @@ def load_routine(path: str | Path) -> Routine:
     return _Validator(read_source(path)).routine()
 
 
-class _Validator:
+class _Validator(Fields):
     def __init__(self, source: Source):
-        self.src = source
-        self.problems: list[Problem] = []
-        self.base = source.path.resolve().parent
+        super().__init__(source)
         # Totals for the session-length guard, weighted by enclosing repeats and sides.
         self.declared_ms = 0
         self.spoken_lines = 0
-
-    # -- helpers -------------------------------------------------------------------------
-
-    def fail(self, node: yaml.Node | None, message: str) -> None:
-        self.problems.append(self.src.problem(node, message))
-
-    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
-        """Keys of a mapping node with their key and value nodes; unknown keys are reported."""
-        if not isinstance(node, yaml.MappingNode):
-            self.fail(node, f"{what} must be a mapping of keys to values")
-            return None
-        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key, value in node.value:
-            name = key.value if isinstance(key, yaml.ScalarNode) else None
-            if not isinstance(name, str) or name not in allowed:
-                hint = difflib.get_close_matches(str(name), allowed, n=1)
-                tip = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(allowed)}"
-                self.fail(key, f"unknown key '{name}' in {what}{tip}")
-                continue
-            out[name] = (key, value)
-        return out
-
-    def text(self, node: yaml.Node, what: str, fields: frozenset[str] = frozenset(), allow_empty: bool = False) -> str | None:
-        if not isinstance(node, yaml.ScalarNode):
-            self.fail(node, f"'{what}' must be text")
-            return None
-        value = self.src.scalar(node)
-        if value is None or isinstance(value, bool):
-            value = "" if value is None else node.value
-        value = str(value).strip()
-        if not value and not allow_empty:
-            self.fail(node, f"'{what}' is empty; write the text or remove it")
-            return None
-        if not self.placeholders(node, value, fields):
-            return None
-        return value
-
-    def placeholders(self, node: yaml.Node, value: str, fields: frozenset[str]) -> bool:
-        try:
-            parsed = list(string.Formatter().parse(value))
-        except ValueError:
-            self.fail(node, "unbalanced '{' or '}' in text; write {{ or }} for a literal brace")
-            return False
-        ok = True
-        for _, name, spec, conversion in parsed:
-            if name is None:
-                continue
-            if name in fields and not spec and not conversion:
-                continue
-            ok = False
-            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            known = ("side", "round", "rounds", "n")
-            hint = difflib.get_close_matches(name, known, n=1)
-            if name in known and not spec and not conversion:
-                where = {"side": "inside 'sides'", "round": "inside 'repeat'", "rounds": "inside 'repeat'", "n": "in cue words"}[name]
-                self.fail(node, f"placeholder {shown} is only available {where}")
-            elif hint:
-                self.fail(node, f"unknown placeholder {shown}; did you mean {{{hint[0]}}}?")
-            else:
-                usable = ", ".join("{" + f + "}" for f in sorted(fields)) or "none here"
-                self.fail(node, f"unknown placeholder {shown}; usable here: {usable}")
-        return ok
-
-    def duration(self, node: yaml.Node, what: str, allow_zero: bool = False) -> int | None:
-        value = self.src.scalar(node) if isinstance(node, yaml.ScalarNode) else None
-        try:
-            if not isinstance(node, yaml.ScalarNode):
-                raise ValueError(f"must be {DURATION_HINT}")
-            ms = parse_duration_ms(value)
-        except ValueError as exc:
-            self.fail(node, f"'{what}' {exc}; got {_shown(node)}")
-            return None
-        if ms < 0 or (ms == 0 and not allow_zero):
-            limit = "zero or more" if allow_zero else "longer than zero"
-            self.fail(node, f"'{what}' must be {limit}; got {_shown(node)}")
-            return None
-        return ms
-
-    def integer(self, node: yaml.Node, what: str, low: int, high: int) -> int | None:
-        value = self.src.scalar(node) if isinstance(node, yaml.ScalarNode) else None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            self.fail(node, f"'{what}' must be a whole number from {low} to {high}; got {_shown(node)}")
-            return None
-        return value
-
-    def number(self, node: yaml.Node, what: str, low: float, high: float) -> float | None:
-        value = self.src.scalar(node) if isinstance(node, yaml.ScalarNode) else None
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not low <= value <= high:
-            self.fail(node, f"'{what}' must be a number from {low} to {high}; got {_shown(node)}")
-            return None
-        return float(value)
-
-    def db(self, node: yaml.Node, what: str) -> float | None:
-        try:
-            if not isinstance(node, yaml.ScalarNode):
-                raise ValueError("must be a level like -6dB")
-            value = parse_db(self.src.scalar(node))
-        except ValueError as exc:
-            self.fail(node, f"'{what}' {exc}; got {_shown(node)}")
-            return None
-        if not -60 <= value <= 20:
-            self.fail(node, f"'{what}' must be between -60dB and 20dB; got {_shown(node)}")
-            return None
-        return value
 
     # -- the routine ---------------------------------------------------------------------
 
@@ -308,19 +200,6 @@ class _Validator:
         if "genre" in keys:
             values["genre"] = self.text(keys["genre"][1], "tags.genre")
         return Tags(**{k: v for k, v in values.items() if v is not None})
-
-    def file(self, node: yaml.Node, what: str, suffixes: tuple[str, ...]) -> Path | None:
-        name = self.text(node, what)
-        if not name:
-            return None
-        path = (self.base / name).resolve()
-        if path.suffix.lower() not in suffixes:
-            self.fail(node, f"'{what}' must be a {', '.join(s.lstrip('.') for s in suffixes)} file; got '{name}'")
-            return None
-        if not path.is_file():
-            self.fail(node, f"{what} file '{name}' not found (looked in {path.parent}); paths are relative to the routine file")
-            return None
-        return path
 
     def cue_words(self, node: yaml.Node) -> CueWords:
         keys = self.mapping(node, "cues", _CUE_WORD_KEYS) or {}
@@ -535,9 +414,3 @@ class _Validator:
         path = self.file(keys["sound"][1], "sound", (".wav", ".flac", ".ogg", ".mp3"))
         gain = self.db(keys["gain"][1], "gain") if "gain" in keys else 0.0
         return Sound(path, gain, where) if path and gain is not None else None
-
-
-def _shown(node: yaml.Node) -> str:
-    if isinstance(node, yaml.ScalarNode):
-        return repr(node.value) if node.style or not node.value else node.value
-    return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"

@@ -144,19 +144,22 @@ def to_pcm16(audio: np.ndarray) -> np.ndarray:
 
 def speak_lines(
     engine: Engine,
-    voice: VoiceSpec,
+    routine: Routine,
     lines: Iterable[str],
-    sample_rate: int,
     store: ClipStore,
     on_done: Callable[[int, int], None] | None = None,
 ) -> dict[str, ClipRef]:
     """A clip for every distinct line, from the store or freshly synthesized into it.
 
-    ``on_done(done, total)`` is called as lines finish, for progress display.
+    Keys use the voice as the routine names it, so a fully cached build never
+    starts the engine; the name is resolved (and checked) only when something
+    must be spoken. ``on_done(done, total)`` is called as lines finish.
     """
     identity = engine.identity()
+    voice = routine.voice
+    sample_rate = routine.output.sample_rate
     keys = {
-        text: clip_key(engine=identity, voice=voice.id, rate=voice.rate, volume=voice.volume,
+        text: clip_key(engine=identity, voice=voice.name, rate=voice.rate, volume=voice.volume,
                        text=text, sample_rate=sample_rate, processing=PROCESSING_VERSION)
         for text in dict.fromkeys(lines)
     }
@@ -171,7 +174,8 @@ def speak_lines(
     total = len(keys)
     if on_done:
         on_done(len(refs), total)
-    for text, samples, rate in engine.synthesize(missing, voice) if missing else ():
+    spoken = engine.synthesize(missing, resolve_voice(engine, routine)) if missing else ()
+    for text, samples, rate in spoken:
         clip = prepare_clip(samples, rate, sample_rate)
         store.save(keys[text], clip)
         refs[text] = ClipRef(keys[text], len(clip))
