@@ -44,6 +44,9 @@ class ClipStore:
     root: Path
     """The folder; created on first write."""
 
+    def __post_init__(self) -> None:
+        self.root = Path(self.root)
+
     def _path(self, key: str) -> Path:
         return self.root / "clips" / key[:2] / f"{key}.clip"
 
