@@ -13,6 +13,10 @@ from routinecast import Settings, build
 from routinecast.cache import ClipStore
 from routinecast.cli import main
 from routinecast.engines.fake import FakeEngine
+from routinecast.loudness import CALIBRATION
+
+LINES = ["First line.", "Last line.", "One", "Three", "Two"]
+EVERYTHING = sorted(LINES + list(CALIBRATION))  # a new voice is also measured on the calibration passage
 
 ROUTINE = """
 title: Cache
@@ -44,7 +48,7 @@ def spoken(monkeypatch):
 def test_second_build_synthesizes_nothing(write, tmp_path, fake, spoken):
     path = write(ROUTINE)
     build(path, tmp_path / "a.mp3", settings=fake)
-    assert sorted(spoken) == ["First line.", "Last line.", "One", "Three", "Two"]  # countdown words once each
+    assert sorted(spoken) == EVERYTHING  # countdown words once each
     spoken.clear()
     build(path, tmp_path / "b.mp3", settings=fake)
     assert spoken == []
@@ -61,11 +65,11 @@ def test_only_what_changed_is_synthesized_again(write, tmp_path, fake, spoken):
     spoken.clear()
     path.write_text(ROUTINE.replace("rate: 160", "rate: 180"))
     build(path, tmp_path / "a.mp3", settings=fake)
-    assert sorted(spoken) == ["First line.", "Last line.", "One", "Three", "Two"]
+    assert sorted(spoken) == EVERYTHING
     spoken.clear()
     path.write_text(ROUTINE.replace("en-us", "de"))
     build(path, tmp_path / "a.mp3", settings=fake)
-    assert len(spoken) == 5
+    assert sorted(spoken) == EVERYTHING
 
 
 def test_a_damaged_entry_is_detected_and_replaced(write, tmp_path, fake, spoken):
@@ -79,7 +83,7 @@ def test_a_damaged_entry_is_detected_and_replaced(write, tmp_path, fake, spoken)
         clip.write_bytes(bytes(data))
     spoken.clear()
     build(path, tmp_path / "b.mp3", settings=fake)
-    assert sorted(spoken) == ["First line.", "Last line.", "One", "Three", "Two"]
+    assert sorted(spoken) == EVERYTHING
     assert (tmp_path / "a.mp3").read_bytes() == (tmp_path / "b.mp3").read_bytes()
 
 
@@ -113,13 +117,14 @@ def test_cache_command(tmp_path, write, fake, capsys):
     build(write(ROUTINE), tmp_path / "a.mp3", settings=fake)
     capsys.readouterr()
     assert main(["cache", "info", "--cache-dir", str(tmp_path / "cache")]) == 0
-    assert capsys.readouterr().out.startswith(f"{tmp_path / 'cache'}: 10 clips, ")
+    # 5 lines and 8 calibration lines as spoken, and the 5 lines levelled
+    assert capsys.readouterr().out.startswith(f"{tmp_path / 'cache'}: 18 clips, ")
     assert main(["cache", "clear", "--cache-dir", str(tmp_path / "cache")]) == 0
-    assert capsys.readouterr().out == f"removed 10 clips from {tmp_path / 'cache'}\n"
+    assert capsys.readouterr().out == f"removed 18 clips from {tmp_path / 'cache'}\n"
 
 
 def test_no_cache_leaves_the_cache_alone(tmp_path, write, spoken):
     path = write(ROUTINE)
     build(path, tmp_path / "a.mp3", settings=Settings(engine="fake", cache_dir=tmp_path / "cache", use_cache=False))
     assert not (tmp_path / "cache").exists()
-    assert len(spoken) == 5
+    assert sorted(spoken) == EVERYTHING

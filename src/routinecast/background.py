@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 
 import numpy as np
-from scipy.signal import lfilter, lfilter_zi
 
 from . import loudness
 from .model import Background
@@ -86,11 +85,15 @@ class _Noise:
     """Endless coloured noise, generated in pieces that join seamlessly (the filter keeps its state)."""
 
     def __init__(self, kind: str, seed: int):
+        from scipy.signal import lfilter_zi  # heavy; only sessions with a noise bed need it
+
         self.rng = np.random.default_rng(seed)
         self.filter = {"pink": _PINK, "brown": _BROWN}.get(kind)
         self.state = lfilter_zi(*self.filter) * 0.0 if self.filter else None
 
     def next(self, n: int) -> np.ndarray:
+        from scipy.signal import lfilter
+
         white = self.rng.standard_normal(n)
         if self.filter is None:
             return white

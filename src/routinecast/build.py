@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import encoder, mixer, sidecar
+from . import encoder, loudness, mixer, sidecar
 from .background import Bed
 from .cache import ClipStore, default_cache_dir
 from .engines import open_engine
@@ -107,9 +107,9 @@ def plan(path: str | Path, settings: Settings = Settings(), stack: ExitStack | N
             store = ClipStore(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="routinecast-"))))
         lines = [item.spoken for item in _spoken(items)]
         with open_engine(settings.engine, settings.jobs, settings.timeout) as engine:
-            clips = _speak(engine, routine, lines, store, progress)
-        bank = AudioBank(store, clips)
-        bank.level_voice(routine.output)
+            clips = _speak(engine, routine, lines + list(loudness.CALIBRATION), store, progress)
+        bank = AudioBank(store, {text: clips[text] for text in lines})
+        bank.level_voice(routine.output, clips)
         bank.add_items(routine, items)
         timeline = layout(routine, items, bank.lengths())
     finally:

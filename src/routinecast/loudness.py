@@ -7,9 +7,11 @@ speech clip goes through the same chain: a gentle compressor (3:1 above
 whose ceiling is measured on 4x-oversampled audio (true peak), with a margin
 for the MP3 encoder's own overshoot.
 
-The gain is measured once, with pyloudnorm's BS.1770 meter, on a sample of the
-session's distinct clips laid out with pauses between them as the programme
-has them; it is then applied clip by clip while streaming.
+The gain is measured with pyloudnorm's BS.1770 meter on a fixed calibration
+passage spoken by the session's voice (not on the routine's own lines, so that
+editing a line never changes the gain of all the others), laid out with pauses
+as the programme has them; it is remembered per voice and applied clip by clip
+while streaming.
 """
 
 from __future__ import annotations
@@ -17,24 +19,36 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-import pyloudnorm
-from scipy.ndimage import minimum_filter1d
-from scipy.signal import fftconvolve
 import soxr
+
+# scipy and pyloudnorm are imported where used: together they add about 75 MB to a
+# process, and a cached rebuild (gain remembered, clips processed) needs neither.
 
 CEILING_DBTP = -3.0        # limiter ceiling; the file is checked at -1.0 dBTP after MP3 encoding
 COMP_THRESHOLD_DB = -26.0
 COMP_RATIO = 3.0
 COMP_WINDOW_MS = 10
 LIMIT_WINDOW_MS = 10
-SAMPLE_SECONDS = 60        # at most this much speech is measured
 SPACING_S = 1.0            # quiet between clips in the measured sample
+# Spoken by the session's voice to measure it: varied, calm instructional sentences.
+CALIBRATION = (
+    "Find a comfortable position and let your shoulders soften away from your ears.",
+    "Breathe in slowly through your nose, and let the breath fill your belly.",
+    "Now breathe out, a little longer than the in-breath, and let everything settle.",
+    "Bring your attention to the front of your hips, where the legs meet the body.",
+    "If anything hurts, ease off and come out of the position at your own pace.",
+    "Stay here for a few more breaths. There is nothing you need to do.",
+    "Gently turn your head from side to side, then bring it back to the centre.",
+    "When you are ready, roll onto your side and rest there for a moment.",
+)
 # Everything that shapes a processed clip; part of its cache key.
 CHAIN = (1, CEILING_DBTP, COMP_THRESHOLD_DB, COMP_RATIO, COMP_WINDOW_MS, LIMIT_WINDOW_MS)
 
 
 def compress(audio: np.ndarray, rate: int) -> np.ndarray:
     """A gentle RMS compressor with a smooth 10 ms detector."""
+    from scipy.signal import fftconvolve
+
     width = max(rate * COMP_WINDOW_MS // 1000, 1)
     window = np.hanning(width + 2)[1:-1]
     power = fftconvolve(audio.astype(np.float64) ** 2, window / window.sum(), mode="same")
@@ -61,6 +75,9 @@ def limit(audio: np.ndarray, rate: int, ceiling_db: float = CEILING_DBTP,
     no wider than the hold, so the smoothed gain never exceeds what any sample
     needs (each output value averages minima that all include that sample).
     """
+    from scipy.ndimage import minimum_filter1d
+    from scipy.signal import fftconvolve
+
     ceiling = 10 ** (ceiling_db / 20)
     if envelope is None:
         envelope = true_peak_envelope(audio, rate)
@@ -81,23 +98,13 @@ def process(audio: np.ndarray, rate: int, gain_db: float) -> np.ndarray:
 
 def measure(audio: np.ndarray, rate: int) -> float:
     """Integrated loudness (LUFS) with BS.1770 gating; short audio is tiled to one gating block."""
+    import pyloudnorm
+
     block = int(0.4 * rate) + 1
     if 0 < len(audio) < block:
         audio = np.tile(audio, block // len(audio) + 1)
     loudness = pyloudnorm.Meter(rate).integrated_loudness(audio.astype(np.float64))
     return float(loudness) if np.isfinite(loudness) else -70.0
-
-
-def pick_sample(lengths: list[int], rate: int) -> list[int]:
-    """Indices of clips to measure: all of them, or a fixed pseudo-random choice of about a minute."""
-    order = np.random.default_rng(0).permutation(len(lengths))
-    chosen, total = [], 0
-    for index in order:
-        chosen.append(int(index))
-        total += lengths[index]
-        if total > SAMPLE_SECONDS * rate:
-            break
-    return sorted(chosen)
 
 
 def voice_gain(clips: list[np.ndarray], rate: int, target: float,

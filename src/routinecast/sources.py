@@ -39,20 +39,22 @@ class AudioBank:
         out.update({key: len(samples) for key, samples in self.kept.items()})
         return out
 
-    def level_voice(self, output: Output) -> float:
-        """Run every speech clip through the loudness chain (cached); returns the session's voice gain in dB."""
+    def level_voice(self, output: Output, calibration: dict[str, ClipRef]) -> float:
+        """Run every speech clip through the loudness chain (cached); returns the session's voice gain in dB.
+
+        ``calibration`` holds the voice's clips of ``loudness.CALIBRATION``, which the gain is measured on.
+        """
         rate, target = output.sample_rate, output.loudness
-        texts = sorted(self.clips)  # not arrival order: the same routine must measure the same way
-        picks = [texts[i] for i in loudness.pick_sample([self.clips[t].samples for t in texts], rate)]
         codec = (output.format or "mp3", output.bitrate)
-        gain_key = clip_key(sample=[self.clips[t].key for t in picks], target=target, chain=loudness.CHAIN, codec=codec)
+        refs = [calibration[text] for text in loudness.CALIBRATION]
+        gain_key = clip_key(sample=[ref.key for ref in refs], target=target, chain=loudness.CHAIN, codec=codec)
         gain = self.store.recall(gain_key)
         if gain is None:
             round_trip = partial(encoder.round_trip, sample_rate=rate, bitrate=output.bitrate) if codec[0] == "mp3" else None
-            gain = loudness.voice_gain([self.get(t) for t in picks], rate, target, round_trip)
+            voice = [self._load(ref.key) for ref in refs]
+            gain = loudness.voice_gain(voice, rate, target, round_trip)
             self.store.remember(gain_key, gain)
-        for text in texts:
-            ref = self.clips[text]
+        for text, ref in self.clips.items():
             key = clip_key(clip=ref.key, gain=gain, chain=loudness.CHAIN)
             if self.store.length(key) is None or self.store.load(key) is None:
                 self.store.save(key, to_pcm16(loudness.process(self.get(text), rate, gain)))
@@ -85,9 +87,12 @@ class AudioBank:
         """Samples for ``key``: a tone or recording key, or a spoken line."""
         if key in self.kept:
             return self.kept[key]
-        clip = self.store.load(self.clips[key].key)
+        return self._load(self.clips[key].key)
+
+    def _load(self, store_key: str) -> np.ndarray:
+        clip = self.store.load(store_key)
         if clip is None:
-            raise RuntimeError(f"the speech clip for {key!r} vanished from the cache during the build")
+            raise RuntimeError(f"speech clip {store_key} vanished from the cache during the build")
         return clip.astype(np.float32) / 32768.0
 
 
