@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from routinecast import RoutineError, load_routine
-from routinecast.script import Recording, Spoken, Tone, Window, expand
+from routinecast.script import Spoken, Tone, Window, expand, sounding
 from routinecast.timeline import layout
 
 HEADER = """
@@ -23,13 +23,11 @@ def lay(write, steps: str, lengths: dict[str, int] | None = None, default: int =
     routine = load_routine(write(HEADER + steps))
     items = expand(routine)
     keys = {}
-    for item in items:
-        cues = [c for _, c in item.cues] if isinstance(item, Window) else [item]
-        for cue in cues:
-            if isinstance(cue, Spoken):
-                keys[cue.spoken] = (lengths or {}).get(cue.spoken, default)
-            elif isinstance(cue, (Tone, Recording)):
-                keys[cue.key] = cue.ms * 8 if isinstance(cue, Tone) else default
+    for sound in sounding(items):
+        if isinstance(sound, Spoken):
+            keys[sound.spoken] = (lengths or {}).get(sound.spoken, default)
+        else:
+            keys[sound.key] = sound.ms * 8 if isinstance(sound, Tone) else default
     return layout(routine, items, keys)
 
 
@@ -219,13 +217,8 @@ def test_timeline_invariants(tmp_path_factory, body, clip):
     path.write_text(HEADER + "steps:\n" + _indent(body, 2) + "\n")
     routine = load_routine(path)
     items = expand(routine)
-    lengths = {}
-    for item in items:
-        for cue in ([c for _, c in item.cues] if isinstance(item, Window) else [item]):
-            if isinstance(cue, Spoken):
-                lengths[cue.spoken] = clip
-            elif isinstance(cue, Tone):
-                lengths[cue.key] = cue.ms * 8
+    lengths = {s.spoken if isinstance(s, Spoken) else s.key: clip if isinstance(s, Spoken) else s.ms * 8
+               for s in sounding(items)}
     try:
         timeline = layout(routine, items, lengths)
     except RoutineError as exc:  # a cue that cannot fit is reported, never laid out wrong

@@ -22,7 +22,7 @@ from .errors import Problem, RoutineError
 from .files import Staging
 from .model import Routine
 from .schema import MAX_SESSION_MS, MP3_RATES, MPEG1_BITRATES, MPEG2_BITRATES, load_routine
-from .script import Spoken, Window, expand
+from .script import Spoken, expand, sounding
 from .sources import AudioBank
 from .speech import Engine, speak_lines
 from .tags import write_tags
@@ -105,7 +105,7 @@ def plan(path: str | Path, settings: Settings = Settings(), stack: ExitStack | N
             store = ClipStore(settings.cache_dir or default_cache_dir())
         else:
             store = ClipStore(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="routinecast-"))))
-        lines = [item.spoken for item in _spoken(items)]
+        lines = [item.spoken for item in sounding(items) if isinstance(item, Spoken)]
         with open_engine(settings.engine, settings.jobs, settings.timeout) as engine:
             clips = _speak(engine, routine, lines + list(loudness.CALIBRATION), store, progress)
         bank = AudioBank(store, {text: clips[text] for text in lines})
@@ -175,14 +175,6 @@ def _with_overrides(routine: Routine, settings: Settings) -> Routine:
     if not changes:
         return routine
     return dataclasses.replace(routine, output=dataclasses.replace(routine.output, **changes))
-
-
-def _spoken(items):
-    for item in items:
-        if isinstance(item, Spoken):
-            yield item
-        elif isinstance(item, Window):
-            yield from (cue for _, cue in item.cues if isinstance(cue, Spoken))
 
 
 def _speak(engine: Engine, routine: Routine, lines: list[str], store: ClipStore, progress: Progress | None):

@@ -89,19 +89,30 @@ def _tag_frame_size(sample_rate: int, bitrate: int) -> int:
     raise ValueError(f"no MP3 frame at {sample_rate} Hz can hold the Info tag")
 
 
-def _count_frames(handle: BinaryIO, length: int) -> tuple[int, int, bytes]:
-    """(frames, samples per frame, first frame header) of the audio frames that follow."""
-    data = handle.read(length)
-    frames, pos, first = 0, 0, data[:4]
-    while pos + 4 <= len(data):
-        b1, b2 = data[pos + 1], data[pos + 2]
-        if data[pos] != 0xFF or (b1 & 0xE0) != 0xE0:
-            raise RuntimeError(f"the MP3 encoder produced a broken frame at byte {pos}")
-        mpeg1 = (b1 >> 3) & 3 == 3
-        kbps = (_MPEG1_KBPS if mpeg1 else _MPEG2_KBPS)[b2 >> 4]
-        rate = _RATES[(b1 >> 3) & 3][(b2 >> 2) & 3]
-        pos += (144 if mpeg1 else 72) * kbps * 1000 // rate + ((b2 >> 1) & 1)
-        frames += 1
+def _count_frames(handle: BinaryIO, length: int, block: int = 1 << 20) -> tuple[int, int, bytes]:
+    """(frames, samples per frame, first frame header) of the ``length`` bytes of frames that follow.
+
+    Walks the frame headers a block at a time, so a long session is never read into memory whole.
+    """
+    start = handle.tell()
+    first = handle.read(4)
+    frames, pos = 0, 0
+    while pos < length:
+        handle.seek(start + pos)
+        data = handle.read(min(block, length - pos))
+        offset = 0
+        while offset + 4 <= len(data):
+            b1, b2 = data[offset + 1], data[offset + 2]
+            if data[offset] != 0xFF or (b1 & 0xE0) != 0xE0:
+                raise RuntimeError(f"the MP3 encoder produced a broken frame at byte {pos + offset}")
+            mpeg1 = (b1 >> 3) & 3 == 3
+            kbps = (_MPEG1_KBPS if mpeg1 else _MPEG2_KBPS)[b2 >> 4]
+            rate = _RATES[(b1 >> 3) & 3][(b2 >> 2) & 3]
+            offset += (144 if mpeg1 else 72) * kbps * 1000 // rate + ((b2 >> 1) & 1)
+            frames += 1
+        if offset == 0:
+            raise RuntimeError("the MP3 encoder produced a truncated frame")
+        pos += offset
     per_frame = 1152 if (first[1] >> 3) & 3 == 3 else 576
     return frames, per_frame, first
 

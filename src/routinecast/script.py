@@ -9,7 +9,7 @@ the engine has spoken them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
+from typing import Iterator, Union
 
 from .errors import Problem, RoutineError
 from .lexicon import respell
@@ -121,6 +121,15 @@ BELL_MS = {"start": 4000, "end": 6000, "soft": 3000}
 def expand(routine: Routine) -> list[Item]:
     """The routine's script: every item of the session in order."""
     return _Expander(routine).run()
+
+
+def sounding(items: list[Item]) -> Iterator[Spoken | Tone | Recording]:
+    """Everything in the script that makes a sound, cues inside windows included, in order."""
+    for item in items:
+        if isinstance(item, Window):
+            yield from (cue for _, cue in item.cues)
+        elif isinstance(item, (Spoken, Tone, Recording)):
+            yield item
 
 
 class _Expander:

@@ -13,7 +13,7 @@ from . import encoder, loudness
 from .cache import ClipStore, clip_key
 from .errors import Problem, RoutineError
 from .model import Output, Routine
-from .script import Item, Recording, Tone, Window
+from .script import Item, Spoken, Tone, sounding
 from .speech import ClipRef, fade_edges, to_pcm16
 from .tones import REFERENCE_LUFS, render_tone
 
@@ -66,8 +66,8 @@ class AudioBank:
         rate = routine.output.sample_rate
         offset = routine.output.loudness - REFERENCE_LUFS
         problems = []
-        for item in _sounding(items):
-            if item.key in self.kept:
+        for item in sounding(items):
+            if isinstance(item, Spoken) or item.key in self.kept:
                 continue
             if isinstance(item, Tone):
                 self.kept[item.key] = render_tone(item.name, item.ms, item.gain_db + offset, rate)
@@ -115,11 +115,3 @@ def decode_recording(path: Path, lufs: float, sample_rate: int) -> np.ndarray:
         return audio
     gain = lufs - loudness.measure(audio, sample_rate)
     return fade_edges(loudness.limit(audio * np.float32(10 ** (gain / 20)), sample_rate), sample_rate)
-
-
-def _sounding(items: list[Item]):
-    for item in items:
-        if isinstance(item, (Tone, Recording)):
-            yield item
-        elif isinstance(item, Window):
-            yield from (cue for _, cue in item.cues if isinstance(cue, Tone))
