@@ -46,12 +46,11 @@ CHAIN = (1, CEILING_DBTP, COMP_THRESHOLD_DB, COMP_RATIO, COMP_WINDOW_MS, LIMIT_W
 
 
 def compress(audio: np.ndarray, rate: int) -> np.ndarray:
-    """A gentle RMS compressor with a smooth 10 ms detector."""
-    from scipy.signal import fftconvolve
+    """A gentle RMS compressor with a 10 ms moving-average detector."""
+    from scipy.ndimage import uniform_filter1d
 
     width = max(rate * COMP_WINDOW_MS // 1000, 1)
-    window = np.hanning(width + 2)[1:-1]
-    power = fftconvolve(audio.astype(np.float64) ** 2, window / window.sum(), mode="same")
+    power = uniform_filter1d(np.square(audio, dtype=np.float32), size=width, mode="constant")
     level = 10 * np.log10(np.maximum(power, 1e-12))
     reduction = np.maximum(level - COMP_THRESHOLD_DB, 0.0) * (1 - 1 / COMP_RATIO)
     return (audio * 10 ** (-reduction / 20)).astype(np.float32)
@@ -71,23 +70,21 @@ def limit(audio: np.ndarray, rate: int, ceiling_db: float = CEILING_DBTP,
     """A look-ahead limiter: no (oversampled) peak above ``ceiling_db``, gain changes smoothed.
 
     ``envelope`` may pass in ``true_peak_envelope(audio)`` when it is already known.
-    The needed gain is held with a sliding minimum and then smoothed by a window
-    no wider than the hold, so the smoothed gain never exceeds what any sample
-    needs (each output value averages minima that all include that sample).
+    The needed gain is held with a sliding minimum and then smoothed by a moving
+    average no wider than the hold, so the smoothed gain never exceeds what any
+    sample needs (each output value averages minima that all include that sample).
     """
-    from scipy.ndimage import minimum_filter1d
-    from scipy.signal import fftconvolve
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
     ceiling = 10 ** (ceiling_db / 20)
     if envelope is None:
         envelope = true_peak_envelope(audio, rate)
-    need = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))
+    need = np.minimum(np.float32(1.0), np.float32(ceiling) / np.maximum(envelope, np.float32(1e-12)))
     if need.min() >= 1.0:
         return audio.astype(np.float32)
     width = 2 * (rate * LIMIT_WINDOW_MS // 1000) + 1
     held = minimum_filter1d(need, size=width, mode="nearest")
-    window = np.hanning(width + 2)[1:-1]
-    gain = fftconvolve(held, window / window.sum(), mode="same")
+    gain = uniform_filter1d(held, size=width, mode="nearest")
     return (audio * np.minimum(gain, need)).astype(np.float32)
 
 
