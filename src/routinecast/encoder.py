@@ -60,7 +60,7 @@ def write_mp3(handle: BinaryIO, chunks: Iterable[np.ndarray], sample_rate: int, 
     lame.set_channels(1)
     lame.set_quality(QUALITY)
     start = handle.tell()
-    tag_frame = _tag_frame_size(sample_rate, bitrate)
+    tag_kbps, tag_frame = _tag_frame(sample_rate, bitrate)
     handle.write(bytes(tag_frame))
     samples = 0
     for chunk in chunks:
@@ -72,20 +72,21 @@ def write_mp3(handle: BinaryIO, chunks: Iterable[np.ndarray], sample_rate: int, 
     handle.seek(start + tag_frame)
     frames, per_frame, first_header = _count_frames(handle, end - start - tag_frame)
     handle.seek(start)
-    handle.write(_info_frame(first_header, tag_frame, frames, end - start, samples, per_frame, bitrate, sample_rate))
+    handle.write(_info_frame(first_header, tag_kbps, tag_frame, frames, end - start, samples, per_frame,
+                             bitrate, sample_rate))
     handle.seek(end)
     return samples
 
 
-def _tag_frame_size(sample_rate: int, bitrate: int) -> int:
-    """Bytes of the Info frame: a frame at the stream's bitrate, or the next one up that fits the tag."""
+def _tag_frame(sample_rate: int, bitrate: int) -> tuple[int, int]:
+    """(kbit/s, bytes) of the Info frame: a frame at the stream's bitrate, or the next one up that fits the tag."""
     mpeg1 = sample_rate >= 32000
     table = _MPEG1_KBPS if mpeg1 else _MPEG2_KBPS
     side = 17 if mpeg1 else 9
     for kbps in table[table.index(bitrate):] if bitrate in table else table[1:]:
         size = (144 if mpeg1 else 72) * kbps * 1000 // sample_rate
         if size >= 4 + side + _TAG_BYTES:
-            return size
+            return kbps, size
     raise ValueError(f"no MP3 frame at {sample_rate} Hz can hold the Info tag")
 
 
@@ -117,11 +118,10 @@ def _count_frames(handle: BinaryIO, length: int, block: int = 1 << 20) -> tuple[
     return frames, per_frame, first
 
 
-def _info_frame(first: bytes, size: int, frames: int, total: int, samples: int, per_frame: int,
+def _info_frame(first: bytes, kbps: int, size: int, frames: int, total: int, samples: int, per_frame: int,
                 bitrate: int, sample_rate: int) -> bytes:
     mpeg1 = sample_rate >= 32000
     table = _MPEG1_KBPS if mpeg1 else _MPEG2_KBPS
-    kbps = next(k for k in table[1:] if (144 if mpeg1 else 72) * k * 1000 // sample_rate == size)
     # Same stream as the audio frames, at the tag's bitrate, no padding, no CRC.
     header = bytes((0xFF, first[1] | 0x01, (table.index(kbps) << 4) | (first[2] & 0x0C), first[3]))
     padding = frames * per_frame - samples - ENCODER_DELAY

@@ -115,17 +115,18 @@ def voice_gain(clips: list[np.ndarray], rate: int, target: float,
         return 0.0
     spacer = np.zeros(int(SPACING_S * rate), dtype=np.float32)
     sample = compress(np.concatenate([part for clip in clips for part in (clip, spacer)]), rate)
-    gain = _settle(sample, rate, target - measure(sample, rate), target)
+    envelope = true_peak_envelope(sample, rate)
+    gain = _settle(sample, rate, envelope, target - measure(sample, rate), target)
     if codec is not None:
-        limited = limit(sample * np.float32(10 ** (gain / 20)), rate)
+        scale = np.float32(10 ** (gain / 20))
+        limited = limit(sample * scale, rate, envelope=envelope * scale)
         loss = measure(limited, rate) - measure(codec(limited), rate)
-        gain = _settle(sample, rate, gain + loss, target + loss)
+        gain = _settle(sample, rate, envelope, gain + loss, target + loss)
     return round(gain, 2)
 
 
-def _settle(sample: np.ndarray, rate: int, gain: float, aim: float) -> float:
+def _settle(sample: np.ndarray, rate: int, envelope: np.ndarray, gain: float, aim: float) -> float:
     # The limiter takes a little loudness away, more as the gain grows: correct until it settles.
-    envelope = true_peak_envelope(sample, rate)
     for _ in range(4):
         scale = np.float32(10 ** (gain / 20))
         error = aim - measure(limit(sample * scale, rate, envelope=envelope * scale), rate)

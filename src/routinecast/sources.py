@@ -56,7 +56,7 @@ class AudioBank:
             self.store.remember(gain_key, gain)
         for text, ref in self.clips.items():
             key = clip_key(clip=ref.key, gain=gain, chain=loudness.CHAIN)
-            if self.store.length(key) is None or self.store.load(key) is None:
+            if self.store.load(key) is None:
                 self.store.save(key, to_pcm16(loudness.process(self.get(text), rate, gain)))
             self.clips[text] = ClipRef(key, ref.samples)
         return gain

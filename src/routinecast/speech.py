@@ -166,9 +166,9 @@ def speak_lines(
     refs: dict[str, ClipRef] = {}
     missing = []
     for text, key in keys.items():
-        length = store.length(key)
-        if length is not None and store.load(key) is not None:
-            refs[text] = ClipRef(key, length)
+        clip = store.load(key)
+        if clip is not None:
+            refs[text] = ClipRef(key, len(clip))
         else:
             missing.append(text)
     total = len(keys)
