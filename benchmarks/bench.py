@@ -7,15 +7,17 @@
 For each generated routine (about 25% speech, holds with cues, breathing) it
 measures, each in a fresh process: a from-scratch build (empty cache), a cached
 rebuild, a rebuild after changing one sentence, the same PCM encoded alone by
-the same encoder (the floor), and at the smaller sizes a naive build (pyttsx3
-per step, pydub ``+=``, export). Peak RSS is the building process's own
-(``wait4``); synthesis workers are separate processes of constant size.
+the same encoder in one stream (the floor), and at the smaller sizes a naive
+build (pyttsx3 per step, pydub ``+=``, export). Peak RSS is given for the
+building process itself and for the largest of its helper processes (speech
+engine workers, levelling and encoding workers), which start and end with it.
 Everything is compared within one run, as ratios, because these machines are shared.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -53,7 +55,7 @@ def routine_text(minutes: int, edit: bool = False) -> str:
 
 
 def run(args: list[str], env: dict | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
+    """Wall seconds of one child process, and the peak RSS (MB) of the largest process in its tree."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -61,6 +63,23 @@ def run(args: list[str], env: dict | None = None) -> tuple[float, float]:
     if status != 0:
         raise SystemExit(f"failed: {' '.join(args)}\n{proc.stderr.read().decode()}")
     return wall, usage.ru_maxrss / 1024
+
+
+BUILD = textwrap.dedent("""
+    import json, resource, sys
+    from routinecast.cli import main
+    code = main(sys.argv[2:])
+    peak = [resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    open(sys.argv[1], "w").write(json.dumps(peak))
+    sys.exit(code)
+""")
+
+
+def run_build(args: list[str], report: Path) -> tuple[float, float, float]:
+    """Wall seconds, the build process's peak RSS and its largest helper's (MB)."""
+    wall, _ = run([sys.executable, "-c", BUILD, str(report), "build", *args])
+    main_mb, helper_mb = json.loads(report.read_text())
+    return wall, main_mb, helper_mb
 
 
 FLOOR = textwrap.dedent("""
@@ -129,11 +148,12 @@ def main() -> None:
             routine.write_text(routine_text(minutes))
             edited.write_text(routine_text(minutes, edit=True))
             cache, out = work / f"cache{minutes}", work / f"r{minutes}.mp3"
-            build = [py, "-m", "routinecast", "build", "-q", "--cache-dir", str(cache), "-o", str(out)]
+            build = ["-q", "--cache-dir", str(cache), "-o", str(out)]
+            report = work / "rss.json"
             row = {"minutes": minutes}
-            row["scratch"] = run(build + [str(routine)])
-            row["cached"] = run(build + [str(routine)])
-            row["edit"] = run(build + [str(edited)])
+            row["scratch"] = run_build(build + [str(routine)], report)
+            row["cached"] = run_build(build + [str(routine)], report)
+            row["edit"] = run_build(build + [str(edited)], report)
             pcm = work / f"r{minutes}.npy"
             run([py, "-c", RENDER, str(routine), str(pcm), str(cache)])
             row["floor"] = run([py, "-c", FLOOR, str(pcm), str(work / "floor.mp3")])
@@ -147,14 +167,14 @@ def main() -> None:
 
 
 def _line(row: dict) -> str:
-    parts = [f"{k} {v[0]:.2f}s/{v[1]:.0f}MB" for k, v in row.items() if k != "minutes"]
+    parts = [f"{k} {v[0]:.2f}s/" + "/".join(f"{mb:.0f}" for mb in v[1:]) + "MB" for k, v in row.items() if k != "minutes"]
     return f"{row['minutes']} min: " + ", ".join(parts)
 
 
 def _table(rows: list[dict]) -> str:
     head = ("| minutes | scratch s | cached s | edit s | floor s | naive s | scratch/floor | cached/floor "
-            "| edit/floor | naive/ours | peak RSS MB (scratch/cached) |")
-    lines = [head, "|" + "---|" * 11]
+            "| edit/floor | naive/ours | build process peak RSS MB (scratch/cached) | largest helper MB (scratch/cached) |")
+    lines = [head, "|" + "---|" * 12]
     for r in rows:
         floor = r["floor"][0]
         naive = f"{r['naive'][0]:.2f}" if "naive" in r else "-"
@@ -162,7 +182,7 @@ def _table(rows: list[dict]) -> str:
         lines.append(
             f"| {r['minutes']} | {r['scratch'][0]:.2f} | {r['cached'][0]:.2f} | {r['edit'][0]:.2f} | {floor:.2f} "
             f"| {naive} | {r['scratch'][0] / floor:.2f} | {r['cached'][0] / floor:.2f} | {r['edit'][0] / floor:.2f} "
-            f"| {ratio} | {r['scratch'][1]:.0f}/{r['cached'][1]:.0f} |"
+            f"| {ratio} | {r['scratch'][1]:.0f}/{r['cached'][1]:.0f} | {r['scratch'][2]:.0f}/{r['cached'][2]:.0f} |"
         )
     by = {r["minutes"]: r for r in rows}
     if 60 in by and 180 in by:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 
 import numpy as np
@@ -11,6 +12,8 @@ from mutagen.mp3 import MP3, BitrateMode
 
 import ffmpeg
 from routinecast import encoder
+from routinecast.segments import ZEROS_AFTER, ZEROS_BEFORE, split
+from routinecast.timeline import Event, Timeline
 
 
 @pytest.mark.parametrize("rate, kbps", [(44100, 64), (48000, 128), (32000, 32), (22050, 64), (24000, 48),
@@ -58,3 +61,53 @@ def test_wav_clips_instead_of_wrapping(tmp_path):
     encoder.encode(path, [np.array([0.5, 1.5, -1.5], dtype=np.float32)], 8000, "wav", 64)
     data, _ = soundfile.read(str(path), dtype="int16")
     assert data.tolist() == [16384, 32767, -32768]
+
+
+@pytest.mark.parametrize("rate, kbps", [(44100, 64), (48000, 128), (22050, 64), (8000, 8)])
+def test_parts_encoded_apart_join_like_one_stream(tmp_path, rate, kbps):
+    frame = encoder.frame_samples(rate)
+    runs = [("speech", rate // 2), ("silence", rate), ("speech", rate // 3), ("silence", 3 * rate),
+            ("speech", rate // 4), ("silence", 1234)]
+    events, pieces, pos = [], [], 0
+    for kind, n in runs:
+        events.append(Event(kind, pos, n, "s", source=None if kind == "silence" else "x"))
+        t = np.arange(n) / rate
+        tone = 0.3 * np.sin(2 * np.pi * 440 * t) * np.hanning(n) if kind == "speech" else np.zeros(n)
+        pieces.append(tone.astype(np.float32))
+        pos += n
+    pcm = np.concatenate(pieces)
+    parts = split(Timeline("T", rate, tuple(events), (), ()), frame)
+    assert any(p.silent for p in parts) and not parts[-1].silent
+    path = tmp_path / "parts.mp3"
+    with open(path, "w+b") as handle:
+        stream = encoder.Mp3Stream(handle, rate, kbps)
+        for i, part in enumerate(parts):
+            if part.silent:
+                stream.silence(part.length // frame)
+            else:
+                whole = part.length // frame if i + 1 < len(parts) else None
+                stream.add(*encoder.encode_part(handle, [pcm[part.start:part.end]], rate, kbps, whole))
+        assert stream.close() == len(pcm)
+    encoder.encode(tmp_path / "one.mp3", [pcm], rate, "mp3", kbps)
+    joined, one = (soundfile.read(str(tmp_path / name), dtype="float32")[0] for name in ("parts.mp3", "one.mp3"))
+    assert len(joined) == len(ffmpeg.decode(path)) == len(one) == len(pcm)
+
+    def snr(decoded):
+        return 10 * np.log10(np.sum(pcm ** 2) / np.sum((decoded - pcm) ** 2))
+
+    assert snr(joined) > snr(one) - 0.5 and snr(joined) > 10
+    for part in parts[1:]:  # no click where parts meet: no more there than the one-stream encode has
+        near = slice(part.start - ZEROS_BEFORE, part.start + ZEROS_AFTER)
+        assert np.abs(joined[near]).max() <= np.abs(one[near]).max() + 0.02
+    for part in parts:
+        if part.silent:  # copied frames of silence are silence
+            assert not joined[part.start + 2 * frame:part.end - 2 * frame].any()
+
+
+def test_a_part_keeps_exactly_the_frames_asked_for():
+    buffer = io.BytesIO()
+    audio = np.zeros(10 * 1152, dtype=np.float32)
+    assert encoder.encode_part(buffer, [audio], 44100, 64, frames=10) == (10, 10 * 1152)
+    assert len(encoder.frame_sizes(buffer.getvalue())) == 10
+    with pytest.raises(RuntimeError, match="made 11 frames for a part of 40"):
+        encoder.encode_part(io.BytesIO(), [audio], 44100, 64, frames=40)

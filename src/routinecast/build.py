@@ -7,6 +7,7 @@ files are written last, each to a temporary name, and renamed together.
 from __future__ import annotations
 
 import dataclasses
+import os
 import tempfile
 import time
 from contextlib import ExitStack
@@ -21,9 +22,11 @@ from .engines import open_engine
 from .errors import Problem, RoutineError
 from .files import Staging
 from .model import Routine
+from .pool import Pool, result
 from .schema import MAX_SESSION_MS, MP3_RATES, MPEG1_BITRATES, MPEG2_BITRATES, load_routine
 from .script import Spoken, expand, sounding
-from .sources import AudioBank
+from .segments import split
+from .sources import AudioBank, voice_gain
 from .speech import Engine, speak_lines
 from .tags import write_tags
 from .timeline import Timeline, layout
@@ -41,7 +44,7 @@ class Settings:
     use_cache: bool = True
     """False to synthesize everything afresh (into a throwaway folder)."""
     jobs: int | None = None
-    """Worker processes for synthesis; ``None`` for one per core."""
+    """Worker processes for synthesis and for encoding; ``None`` for one per core."""
     timeout: float = 60.0
     """Seconds one line may take to synthesize before the engine counts as hung."""
     sample_rate: int | None = None
@@ -91,25 +94,30 @@ def default_output(routine_path: Path, fmt: str = "mp3") -> Path:
 
 
 def plan(path: str | Path, settings: Settings = Settings(), stack: ExitStack | None = None,
-         progress: Progress | None = None) -> Plan:
-    """Validate, expand, synthesize (or reuse from the cache) and lay out a routine.
+         progress: Progress | None = None, pool: Pool | None = None) -> Plan:
+    """Validate, expand, synthesize (or reuse from the cache), level and lay out a routine.
 
-    Pass ``stack`` to keep a throwaway cache alive for rendering afterwards.
+    Pass ``stack`` to keep a throwaway cache alive for rendering afterwards, and
+    ``pool`` to level speech in its workers (else it is done in this process).
     """
     routine = _with_overrides(load_routine(path), settings)
     items = expand(routine)
     owned = stack is None
     stack = stack or ExitStack()
     try:
+        pool = pool or stack.enter_context(Pool(1))
         if settings.use_cache:
             store = ClipStore(settings.cache_dir or default_cache_dir())
         else:
             store = ClipStore(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="routinecast-"))))
         lines = [item.spoken for item in sounding(items) if isinstance(item, Spoken)]
         with open_engine(settings.engine, settings.jobs, settings.timeout) as engine:
-            clips = _speak(engine, routine, lines + list(loudness.CALIBRATION), store, progress)
+            # The voice is measured while the routine's own lines are spoken.
+            calibration = _speak(engine, routine, list(loudness.CALIBRATION), store, None)
+            gain = pool.submit(voice_gain, store, routine.output, [calibration[t] for t in loudness.CALIBRATION])
+            clips = _speak(engine, routine, lines, store, progress)
         bank = AudioBank(store, {text: clips[text] for text in lines})
-        bank.level_voice(routine.output, clips)
+        bank.level_voice(routine.output.sample_rate, result(gain), pool)
         bank.add_items(routine, items)
         timeline = layout(routine, items, bank.lengths())
     finally:
@@ -130,17 +138,15 @@ def build(path: str | Path, output: str | Path | None = None, *, timeline_path: 
         raise RoutineError(f"{output}: the output must end in .mp3 or .wav (or give --format)")
     transcript_fmt = sidecar.transcript_format(Path(transcript_path)) if transcript_path else None
     with ExitStack() as stack:
-        planned = plan(path, dataclasses.replace(settings, format=fmt), stack, progress)
+        jobs = settings.jobs or os.cpu_count() or 1
+        pool = stack.enter_context(Pool(jobs))  # its workers start while speech is made
+        planned = plan(path, dataclasses.replace(settings, format=fmt), stack, progress, pool)
         routine, timeline = planned.routine, planned.timeline
         fmt = routine.output.format or "mp3"
         target = Path(output) if output else default_output(Path(path), fmt)
         with Staging() as staging:
             audio_tmp = staging.path_for(target)
-            bed = Bed(routine.background, timeline, routine.output.loudness) if routine.background else None
-            chunks = mixer.stream(timeline, planned.bank, bed)
-            if progress:
-                chunks = _counting(chunks, timeline.length, progress)
-            encoder.encode(audio_tmp, chunks, timeline.sample_rate, fmt, routine.output.bitrate)
+            _render(audio_tmp, planned, fmt, pool, progress)
             if fmt == "mp3":
                 write_tags(audio_tmp, routine, timeline)
             if timeline_path:
@@ -150,6 +156,21 @@ def build(path: str | Path, output: str | Path | None = None, *, timeline_path: 
             size = audio_tmp.stat().st_size
             staging.commit()
     return BuildResult(target, timeline, size, time.perf_counter() - started)
+
+
+def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress | None) -> None:
+    routine, timeline = planned.routine, planned.timeline
+    parts = split(timeline, encoder.frame_samples(timeline.sample_rate))
+    if fmt == "mp3" and pool.parallel and len(parts) > 1:
+        with open(path, "w+b") as handle:
+            done = (lambda samples: progress("audio", samples, timeline.length)) if progress else None
+            pool.encode_mp3(handle, timeline, planned.bank, parts, routine.output.bitrate, done)
+        return
+    bed = Bed(routine.background, timeline, routine.output.loudness) if routine.background else None
+    chunks = mixer.stream(timeline, planned.bank, bed)
+    if progress:
+        chunks = _counting(chunks, timeline.length, progress)
+    encoder.encode(path, chunks, timeline.sample_rate, fmt, routine.output.bitrate)
 
 
 def _with_overrides(routine: Routine, settings: Settings) -> Routine:

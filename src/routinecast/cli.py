@@ -90,7 +90,7 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--engine", choices=ENGINES, default="pyttsx3", help="speech engine (default pyttsx3)")
     p.add_argument("--no-cache", action="store_true", help="synthesize everything afresh")
     p.add_argument("--cache-dir", type=Path, help="speech cache folder")
-    p.add_argument("-j", "--jobs", type=int, help="synthesis worker processes (default: one per core)")
+    p.add_argument("-j", "--jobs", type=int, help="worker processes for synthesis and encoding (default: one per core)")
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -11,7 +11,9 @@ decoders (mpg123, ffmpeg, browsers) return exactly the samples written.
 
 from __future__ import annotations
 
+import functools
 import io
+import shutil
 import struct
 from pathlib import Path
 from typing import BinaryIO, Iterable
@@ -26,6 +28,7 @@ ENCODER_DELAY = 576       # samples LAME 3.100 puts before the first input sampl
 _MPEG1_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 _MPEG2_KBPS = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
 _RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}  # by version bits
+SILENT_RUN = 256          # frames of silence encoded once and copied
 _TAG_BYTES = 4 + 4 * 3 + 100 + 4 + 36  # "Info", flags, frames, bytes, seek table, quality, LAME part
 
 
@@ -53,29 +56,139 @@ def round_trip(audio: np.ndarray, sample_rate: int, bitrate: int) -> np.ndarray:
 
 def write_mp3(handle: BinaryIO, chunks: Iterable[np.ndarray], sample_rate: int, bitrate: int) -> int:
     """Encode ``chunks`` as CBR mono MP3 into the seekable ``handle``, Info frame first."""
+    stream = Mp3Stream(handle, sample_rate, bitrate)
+    stream.add(*encode_part(handle, chunks, sample_rate, bitrate))
+    return stream.close()
+
+
+def frame_samples(sample_rate: int) -> int:
+    """Samples per MP3 frame: 1152 for MPEG-1 rates (32 kHz and up), 576 below."""
+    return 1152 if sample_rate >= 32000 else 576
+
+
+def encode_part(handle: BinaryIO, chunks: Iterable[np.ndarray], sample_rate: int, bitrate: int,
+                frames: int | None = None) -> tuple[int, int]:
+    """Encode ``chunks`` with a fresh LAME into ``handle``; returns (frames, samples) written.
+
+    With ``frames``, only that many frames are kept: the part then covers exactly
+    ``frames * frame_samples(sample_rate)`` samples of the session, and the next
+    part, encoded on its own, follows it gaplessly. That holds when the session
+    is digital silence around the cut (see ``segments``): LAME's first frame
+    reaches back over its 576-sample delay into zeros either way, and what the
+    flush adds past the cut is zeros too.
+    """
+    lame = _lame(sample_rate, bitrate)
+    written = samples = 0
+    limit = frames if frames is not None else float("inf")
+    pending = bytearray()  # LAME hands out bytes as they are final, which need not end on a frame
+    for chunk in chunks:
+        pcm = np.clip(np.round(np.asarray(chunk, dtype=np.float32) * 32767.0), -32768, 32767).astype("<i2")
+        samples += len(pcm)
+        pending += lame.encode(pcm.tobytes())
+        written += _write_frames(handle, pending, limit - written)
+    pending += lame.flush()
+    written += _write_frames(handle, pending, limit - written)
+    if pending and written < limit:
+        raise RuntimeError("the MP3 encoder produced a truncated frame")
+    if frames is not None and written != frames:
+        raise RuntimeError(f"the MP3 encoder made {written} frames for a part of {frames}")
+    return written, samples
+
+
+def _lame(sample_rate: int, bitrate: int) -> lameenc.Encoder:
     lame = lameenc.Encoder()
     lame.set_bit_rate(bitrate)
     lame.set_in_sample_rate(sample_rate)
     lame.set_out_sample_rate(sample_rate)
     lame.set_channels(1)
     lame.set_quality(QUALITY)
-    start = handle.tell()
-    tag_kbps, tag_frame = _tag_frame(sample_rate, bitrate)
-    handle.write(bytes(tag_frame))
-    samples = 0
-    for chunk in chunks:
-        pcm = np.clip(np.round(np.asarray(chunk, dtype=np.float32) * 32767.0), -32768, 32767).astype("<i2")
-        handle.write(lame.encode(pcm.tobytes()))
-        samples += len(pcm)
-    handle.write(lame.flush())
-    end = handle.tell()
-    handle.seek(start + tag_frame)
-    frames, per_frame, first_header = _count_frames(handle, end - start - tag_frame)
-    handle.seek(start)
-    handle.write(_info_frame(first_header, tag_kbps, tag_frame, frames, end - start, samples, per_frame,
-                             bitrate, sample_rate))
-    handle.seek(end)
-    return samples
+    return lame
+
+
+def _write_frames(handle: BinaryIO, pending: bytearray, room: float) -> int:
+    """Move the whole frames at the start of ``pending`` (at most ``room``) to ``handle``; returns how many."""
+    sizes = frame_sizes(pending)
+    kept = sizes[: int(min(room, len(sizes)))]
+    done = sum(kept)
+    handle.write(pending[:done])
+    del pending[:done]
+    return len(kept)
+
+
+def frame_sizes(data: bytes | bytearray) -> list[int]:
+    """The byte size of each whole MP3 frame at the start of ``data`` (a partial last frame is left out)."""
+    sizes, offset = [], 0
+    while offset + 4 <= len(data):
+        b1, b2 = data[offset + 1], data[offset + 2]
+        if data[offset] != 0xFF or (b1 & 0xE0) != 0xE0:
+            raise RuntimeError(f"the MP3 encoder produced a broken frame at byte {offset}")
+        mpeg1 = (b1 >> 3) & 3 == 3
+        kbps = (_MPEG1_KBPS if mpeg1 else _MPEG2_KBPS)[b2 >> 4]
+        rate = _RATES[(b1 >> 3) & 3][(b2 >> 2) & 3]
+        size = (144 if mpeg1 else 72) * kbps * 1000 // rate + ((b2 >> 1) & 1)
+        if offset + size > len(data):
+            break
+        sizes.append(size)
+        offset += size
+    return sizes
+
+
+@functools.lru_cache(maxsize=4)
+def _silent_frames(sample_rate: int, bitrate: int) -> tuple[bytes, ...]:
+    # A fresh LAME fed zeros. Its frames form a stable prefix: encoding more zeros
+    # changes only the last frame it has handed out, so that one is left off.
+    fed = SILENT_RUN + 16  # LAME holds a few frames back until it has seen what follows
+    sizes = frame_sizes(data := _lame(sample_rate, bitrate).encode(bytes(2 * frame_samples(sample_rate) * fed)))
+    if len(sizes) <= SILENT_RUN:
+        raise RuntimeError(f"the MP3 encoder held back {fed - len(sizes)} frames of silence")
+    sizes = sizes[:SILENT_RUN]
+    offsets = np.cumsum([0, *sizes])
+    return tuple(bytes(data[a:b]) for a, b in zip(offsets[:-1], offsets[1:]))
+
+
+class Mp3Stream:
+    """An MP3 file put together from parts encoded apart, with LAME's Info frame first.
+
+    Each part is whole frames from ``encode_part`` (here or in another process)
+    or stretches of digital silence, which are copied from frames encoded once
+    instead of being encoded again.
+    """
+
+    def __init__(self, handle: BinaryIO, sample_rate: int, bitrate: int):
+        self.handle, self.sample_rate, self.bitrate = handle, sample_rate, bitrate
+        self.start = handle.tell()
+        self.tag_kbps, self.tag_size = _tag_frame(sample_rate, bitrate)
+        handle.write(bytes(self.tag_size))
+        self.frames = self.samples = 0
+
+    def add(self, frames: int, samples: int) -> None:
+        """Count ``frames`` holding ``samples`` just written to the handle (by ``encode_part``)."""
+        self.frames += frames
+        self.samples += samples
+
+    def copy(self, source: BinaryIO, frames: int, samples: int) -> None:
+        """Append a part encoded elsewhere: ``source`` holds its ``frames`` frames and nothing else."""
+        shutil.copyfileobj(source, self.handle, 1 << 20)
+        self.add(frames, samples)
+
+    def silence(self, frames: int) -> None:
+        """Append ``frames`` frames of digital silence."""
+        run = _silent_frames(self.sample_rate, self.bitrate)
+        for start in range(0, frames, SILENT_RUN):
+            self.handle.write(b"".join(run[: min(SILENT_RUN, frames - start)]))
+        self.add(frames, frames * frame_samples(self.sample_rate))
+
+    def close(self) -> int:
+        """Fill in the Info frame; returns the number of samples in the stream."""
+        end = self.handle.tell()
+        self.handle.seek(self.start + self.tag_size)
+        first = self.handle.read(4)
+        self.handle.seek(self.start)
+        self.handle.write(_info_frame(first, self.tag_kbps, self.tag_size, self.frames, end - self.start,
+                                      self.samples, frame_samples(self.sample_rate), self.bitrate,
+                                      self.sample_rate))
+        self.handle.seek(end)
+        return self.samples
 
 
 def _tag_frame(sample_rate: int, bitrate: int) -> tuple[int, int]:
@@ -88,34 +201,6 @@ def _tag_frame(sample_rate: int, bitrate: int) -> tuple[int, int]:
         if size >= 4 + side + _TAG_BYTES:
             return kbps, size
     raise ValueError(f"no MP3 frame at {sample_rate} Hz can hold the Info tag")
-
-
-def _count_frames(handle: BinaryIO, length: int, block: int = 1 << 20) -> tuple[int, int, bytes]:
-    """(frames, samples per frame, first frame header) of the ``length`` bytes of frames that follow.
-
-    Walks the frame headers a block at a time, so a long session is never read into memory whole.
-    """
-    start = handle.tell()
-    first = handle.read(4)
-    frames, pos = 0, 0
-    while pos < length:
-        handle.seek(start + pos)
-        data = handle.read(min(block, length - pos))
-        offset = 0
-        while offset + 4 <= len(data):
-            b1, b2 = data[offset + 1], data[offset + 2]
-            if data[offset] != 0xFF or (b1 & 0xE0) != 0xE0:
-                raise RuntimeError(f"the MP3 encoder produced a broken frame at byte {pos + offset}")
-            mpeg1 = (b1 >> 3) & 3 == 3
-            kbps = (_MPEG1_KBPS if mpeg1 else _MPEG2_KBPS)[b2 >> 4]
-            rate = _RATES[(b1 >> 3) & 3][(b2 >> 2) & 3]
-            offset += (144 if mpeg1 else 72) * kbps * 1000 // rate + ((b2 >> 1) & 1)
-            frames += 1
-        if offset == 0:
-            raise RuntimeError("the MP3 encoder produced a truncated frame")
-        pos += offset
-    per_frame = 1152 if (first[1] >> 3) & 3 == 3 else 576
-    return frames, per_frame, first
 
 
 def _info_frame(first: bytes, kbps: int, size: int, frames: int, total: int, samples: int, per_frame: int,

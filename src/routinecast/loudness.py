@@ -56,13 +56,21 @@ def compress(audio: np.ndarray, rate: int) -> np.ndarray:
     return (audio * 10 ** (-reduction / 20)).astype(np.float32)
 
 
-def true_peak_envelope(audio: np.ndarray, rate: int) -> np.ndarray:
-    """Per sample, the largest magnitude among its four 4x-oversampled neighbours."""
-    if len(audio) == 0:
-        return np.zeros(0, dtype=np.float32)
-    up = np.abs(soxr.resample(audio.astype(np.float32), rate, 4 * rate, quality="HQ"))
-    up = np.pad(up, (0, max(4 * len(audio) - len(up), 0)))
-    return up[: 4 * len(audio)].reshape(len(audio), 4).max(axis=1)
+def true_peak_envelope(audio: np.ndarray, rate: int, block: int = 1 << 16) -> np.ndarray:
+    """Per sample, the largest magnitude among its four 4x-oversampled neighbours.
+
+    Oversampled a block at a time, so the 4x signal never exists whole.
+    """
+    out = np.zeros(len(audio), dtype=np.float32)
+    stream = soxr.ResampleStream(rate, 4 * rate, 1, dtype="float32", quality="HQ")
+    carry, done = np.zeros(0, dtype=np.float32), 0
+    for start in range(0, len(audio), block):
+        piece = np.asarray(audio[start:start + block], dtype=np.float32)
+        up = np.abs(np.concatenate([carry, stream.resample_chunk(piece, last=start + block >= len(audio))]))
+        whole = min(len(up) // 4, len(audio) - done)
+        out[done:done + whole] = up[: 4 * whole].reshape(whole, 4).max(axis=1)
+        carry, done = up[4 * whole:], done + whole
+    return out
 
 
 def limit(audio: np.ndarray, rate: int, ceiling_db: float = CEILING_DBTP,

@@ -7,6 +7,7 @@ session's length.
 
 from __future__ import annotations
 
+import bisect
 from typing import Iterator
 
 import numpy as np
@@ -18,29 +19,41 @@ from .timeline import Timeline
 CHUNK = 1 << 16
 
 
-def stream(timeline: Timeline, bank: AudioBank, bed: Bed | None = None, chunk: int = CHUNK) -> Iterator[np.ndarray]:
-    """The session's float32 samples, in order, as arrays of at most ``chunk`` samples."""
-    position = 0
-    for part in _foreground(timeline, bank, chunk):
+def stream(timeline: Timeline, bank: AudioBank, bed: Bed | None = None, chunk: int = CHUNK,
+           start: int = 0, end: int | None = None) -> Iterator[np.ndarray]:
+    """The session's float32 samples, in order, as arrays of at most ``chunk`` samples.
+
+    ``start`` and ``end`` select a stretch of the session (without a bed, which plays from the start).
+    """
+    end = timeline.length if end is None else end
+    if bed is not None and start != 0:
+        raise ValueError("a session with a background bed streams from its start")
+    position = start
+    for part in _foreground(timeline, bank, chunk, start, end):
         if bed is not None:
             part = part + bed.chunk(position, len(part))
         position += len(part)
         yield part
 
 
-def _foreground(timeline: Timeline, bank: AudioBank, chunk: int) -> Iterator[np.ndarray]:
+def _foreground(timeline: Timeline, bank: AudioBank, chunk: int, start: int, end: int) -> Iterator[np.ndarray]:
     zeros = np.zeros(chunk, dtype=np.float32)
     zeros.flags.writeable = False
-    for event in timeline.events:
+    events = timeline.events
+    first = max(bisect.bisect_right([e.start for e in events], start) - 1, 0)
+    for event in events[first:]:
+        if event.start >= end:
+            break
+        lo, hi = max(start, event.start) - event.start, min(end, event.end) - event.start
         if event.source is None:
-            for start in range(0, event.length, chunk):
-                yield zeros[: min(chunk, event.length - start)]
+            for at in range(lo, hi, chunk):
+                yield zeros[: min(chunk, hi - at)]
             continue
         audio = bank.get(event.source)
         if len(audio) != event.length:
             raise RuntimeError(f"audio for {event.step} is {len(audio)} samples, the timeline says {event.length}")
-        for start in range(0, event.length, chunk):
-            yield audio[start:start + chunk]
+        for at in range(lo, hi, chunk):
+            yield audio[at:min(at + chunk, hi)]
 
 
 def render(timeline: Timeline, bank: AudioBank, bed: Bed | None = None) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import soundfile
@@ -16,6 +17,9 @@ from .model import Output, Routine
 from .script import Item, Spoken, Tone, sounding
 from .speech import ClipRef, fade_edges, to_pcm16
 from .tones import REFERENCE_LUFS, render_tone
+
+if TYPE_CHECKING:
+    from .pool import Pool
 
 # User sounds sit this far below the voice's loudness, before their own gain.
 SOUND_OFFSET_DB = -4.0
@@ -39,27 +43,21 @@ class AudioBank:
         out.update({key: len(samples) for key, samples in self.kept.items()})
         return out
 
-    def level_voice(self, output: Output, calibration: dict[str, ClipRef]) -> float:
-        """Run every speech clip through the loudness chain (cached); returns the session's voice gain in dB.
+    def level_voice(self, rate: int, gain: float, pool: Pool) -> None:
+        """Run every speech clip through the loudness chain at ``gain`` dB (from :func:`voice_gain`).
 
-        ``calibration`` holds the voice's clips of ``loudness.CALIBRATION``, which the gain is measured on.
+        Processed clips are cached; the ones missing are made across ``pool``'s workers.
         """
-        rate, target = output.sample_rate, output.loudness
-        codec = (output.format or "mp3", output.bitrate)
-        refs = [calibration[text] for text in loudness.CALIBRATION]
-        gain_key = clip_key(sample=[ref.key for ref in refs], target=target, chain=loudness.CHAIN, codec=codec)
-        gain = self.store.recall(gain_key)
-        if gain is None:
-            round_trip = partial(encoder.round_trip, sample_rate=rate, bitrate=output.bitrate) if codec[0] == "mp3" else None
-            voice = [self._load(ref.key) for ref in refs]
-            gain = loudness.voice_gain(voice, rate, target, round_trip)
-            self.store.remember(gain_key, gain)
+        todo = {}
         for text, ref in self.clips.items():
-            key = clip_key(clip=ref.key, gain=gain, chain=loudness.CHAIN)
-            if self.store.load(key) is None:
-                self.store.save(key, to_pcm16(loudness.process(self.get(text), rate, gain)))
-            self.clips[text] = ClipRef(key, ref.samples)
-        return gain
+            leveled = ClipRef(clip_key(clip=ref.key, gain=gain, chain=loudness.CHAIN), ref.samples)
+            if self.store.load(leveled.key) is None:
+                todo[text] = ref
+            self.clips[text] = leveled
+        texts = list(todo)
+        for _ in pool.map(level_clip, [self.store] * len(texts), [todo[t] for t in texts],
+                          [gain] * len(texts), [rate] * len(texts)):
+            pass
 
     def add_items(self, routine: Routine, items: list[Item]) -> None:
         """Render every tone and decode every recording the script uses, at levels set by the loudness target."""
@@ -87,13 +85,34 @@ class AudioBank:
         """Samples for ``key``: a tone or recording key, or a spoken line."""
         if key in self.kept:
             return self.kept[key]
-        return self._load(self.clips[key].key)
+        return _load(self.store, self.clips[key].key)
 
-    def _load(self, store_key: str) -> np.ndarray:
-        clip = self.store.load(store_key)
-        if clip is None:
-            raise RuntimeError(f"speech clip {store_key} vanished from the cache during the build")
-        return clip.astype(np.float32) / 32768.0
+
+def voice_gain(store: ClipStore, output: Output, calibration: list[ClipRef]) -> float:
+    """The voice gain (dB) that brings ``calibration`` (``loudness.CALIBRATION`` in the session's voice),
+    through the chain and the output codec, to the loudness target; measured once, then remembered."""
+    codec = (output.format or "mp3", output.bitrate)
+    key = clip_key(sample=[ref.key for ref in calibration], target=output.loudness, chain=loudness.CHAIN, codec=codec)
+    gain = store.recall(key)
+    if gain is None:
+        rate = output.sample_rate
+        round_trip = partial(encoder.round_trip, sample_rate=rate, bitrate=output.bitrate) if codec[0] == "mp3" else None
+        gain = loudness.voice_gain([_load(store, ref.key) for ref in calibration], rate, output.loudness, round_trip)
+        store.remember(key, gain)
+    return gain
+
+
+def level_clip(store: ClipStore, raw: ClipRef, gain: float, rate: int) -> None:
+    """Store the clip ``raw`` through the voice chain at ``gain``, under the key ``level_voice`` expects."""
+    key = clip_key(clip=raw.key, gain=gain, chain=loudness.CHAIN)
+    store.save(key, to_pcm16(loudness.process(_load(store, raw.key), rate, gain)))
+
+
+def _load(store: ClipStore, key: str) -> np.ndarray:
+    clip = store.load(key)
+    if clip is None:
+        raise RuntimeError(f"speech clip {key} vanished from the cache during the build")
+    return clip.astype(np.float32) / 32768.0
 
 
 def decode_audio(path: Path, sample_rate: int) -> np.ndarray:

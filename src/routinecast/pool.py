@@ -1,0 +1,134 @@
+"""Helper processes for a build's parallel work: levelling speech, measuring the voice, encoding parts.
+
+They are started as a build begins, so their start-up overlaps synthesis.
+Jobs read the timeline and the audio bank from one file written per build,
+and write their frames to files, so nothing large crosses a pipe and memory
+stays flat however long the session is.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import tempfile
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, TypeVar
+
+from . import encoder, mixer
+from .errors import RoutinecastError
+from .segments import Part
+from .sources import AudioBank
+from .timeline import Timeline
+
+T = TypeVar("T")
+
+
+class Pool:
+    """``jobs`` spawned worker processes, or with one job, the calling process itself.
+
+    Use as a context manager.
+    """
+
+    def __init__(self, jobs: int):
+        self.parallel = jobs > 1
+        self._executor: ProcessPoolExecutor | None = None
+        if self.parallel:
+            self._executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_ignore_interrupts)
+            for _ in range(jobs):  # start them all now, not on first use
+                self._executor.submit(os.getpid)
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, fn: Callable[..., T], *args: object) -> Future[T]:
+        """Run ``fn(*args)`` in a worker (or right here); its future."""
+        if self._executor is not None:
+            return self._executor.submit(fn, *args)
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def map(self, fn: Callable[..., T], *iterables: Iterable[object]) -> list[T]:
+        """``fn`` over the zipped ``iterables``, in parallel; results in order."""
+        futures = [self.submit(fn, *args) for args in zip(*iterables)]
+        try:
+            return [result(future) for future in futures]
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def encode_mp3(self, handle: BinaryIO, timeline: Timeline, bank: AudioBank, parts: list[Part], bitrate: int,
+                   done: Callable[[int], None] | None = None) -> int:
+        """Encode ``parts`` across the workers into ``handle`` as one MP3; returns the samples written.
+
+        ``done`` hears the samples finished so far, in order.
+
+        Silent parts are copied from frames of silence; the others are encoded
+        by the workers, all at once, and appended as each one's turn comes.
+        """
+        rate = timeline.sample_rate
+        frame = encoder.frame_samples(rate)
+        with tempfile.TemporaryDirectory(prefix="routinecast-parts-") as folder:
+            plan = Path(folder) / "plan.pickle"
+            plan.write_bytes(pickle.dumps((timeline, bank), protocol=pickle.HIGHEST_PROTOCOL))
+            futures: dict[int, Future] = {}
+            for i, part in enumerate(parts):
+                if not part.silent:
+                    frames = part.length // frame if i + 1 < len(parts) else None
+                    futures[i] = self._executor.submit(_encode_part, plan, part, rate, bitrate, frames,
+                                                       Path(folder) / f"{i}.mp3")
+            stream = encoder.Mp3Stream(handle, rate, bitrate)
+            try:
+                for i, part in enumerate(parts):
+                    if part.silent:
+                        stream.silence(part.length // frame)
+                    else:
+                        path = Path(folder) / f"{i}.mp3"
+                        frames, samples = result(futures.pop(i))
+                        with open(path, "rb") as source:
+                            stream.copy(source, frames, samples)
+                        path.unlink()
+                    if done:
+                        done(part.end)
+            finally:
+                for future in futures.values():
+                    future.cancel()
+            return stream.close()
+
+
+def result(future: Future[T]) -> T:
+    """``future``'s result; a worker that died becomes a :class:`RoutinecastError`."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise RoutinecastError("a helper process died; try again, or build with --jobs 1") from None
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group; the main process alone answers it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+_plan: tuple[Path, tuple[Timeline, AudioBank]] | None = None
+
+
+def _encode_part(plan: Path, part: Part, rate: int, bitrate: int, frames: int | None, out: Path) -> tuple[int, int]:
+    global _plan
+    if _plan is None or _plan[0] != plan:
+        _plan = plan, pickle.loads(plan.read_bytes())
+    timeline, bank = _plan[1]
+    with open(out, "wb") as handle:
+        chunks = mixer.stream(timeline, bank, start=part.start, end=part.end)
+        return encoder.encode_part(handle, chunks, rate, bitrate, frames)
