@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import subprocess
@@ -154,6 +155,7 @@ def test_failed_build_keeps_the_earlier_output(tmp_path, write, real_cache, monk
 
     monkeypatch.setattr(mixer, "stream", dying)
     monkeypatch.setattr(encoder.Mp3Stream, "silence", silence_dies)
+    monkeypatch.setattr(importlib.import_module("routinecast.build"), "PARALLEL_SECONDS", 0)
     for jobs in ("1", "2"):
         assert main(["build", str(path), "-o", str(out), "--cache-dir", str(real_cache), "--jobs", jobs]) == 130
         assert capsys.readouterr().err == "routinecast: interrupted; nothing was written\n"

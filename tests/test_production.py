@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 
 import numpy as np
@@ -171,8 +172,9 @@ def test_background_file_is_looped(tmp_path, write, fake):
     assert np.sqrt(np.mean(audio[3 * sr: 4 * sr] ** 2)) > 0.01  # still playing after the file's one second
 
 
-def test_parts_encoded_in_parallel_sound_like_one_stream(every_kind, real_cache, tmp_path):
+def test_parts_encoded_in_parallel_sound_like_one_stream(every_kind, real_cache, tmp_path, monkeypatch):
     folder, _, _ = every_kind
+    monkeypatch.setattr(importlib.import_module("routinecast.build"), "PARALLEL_SECONDS", 0)
     planned = plan(folder / "every.yaml", Settings(cache_dir=real_cache))
     rate = planned.timeline.sample_rate
     parts = split(planned.timeline, encoder.frame_samples(rate))

@@ -33,6 +33,10 @@ from .timeline import Timeline, layout
 from .units import format_ms
 
 
+# Shorter sessions encode in less time than helper processes take to start.
+PARALLEL_SECONDS = 120
+
+
 @dataclass(frozen=True)
 class Settings:
     """How to build; every field has a sensible default."""
@@ -114,7 +118,7 @@ def plan(path: str | Path, settings: Settings = Settings(), stack: ExitStack | N
         with open_engine(settings.engine, settings.jobs, settings.timeout) as engine:
             # The voice is measured while the routine's own lines are spoken.
             calibration = _speak(engine, routine, list(loudness.CALIBRATION), store, None)
-            gain = pool.submit(voice_gain, store, routine.output, [calibration[t] for t in loudness.CALIBRATION])
+            gain = voice_gain(store, routine.output, [calibration[t] for t in loudness.CALIBRATION], pool)
             clips = _speak(engine, routine, lines, store, progress)
         bank = AudioBank(store, {text: clips[text] for text in lines})
         bank.level_voice(routine.output.sample_rate, result(gain), pool)
@@ -139,7 +143,7 @@ def build(path: str | Path, output: str | Path | None = None, *, timeline_path: 
     transcript_fmt = sidecar.transcript_format(Path(transcript_path)) if transcript_path else None
     with ExitStack() as stack:
         jobs = settings.jobs or os.cpu_count() or 1
-        pool = stack.enter_context(Pool(jobs))  # its workers start while speech is made
+        pool = stack.enter_context(Pool(jobs))
         planned = plan(path, dataclasses.replace(settings, format=fmt), stack, progress, pool)
         routine, timeline = planned.routine, planned.timeline
         fmt = routine.output.format or "mp3"
@@ -161,7 +165,8 @@ def build(path: str | Path, output: str | Path | None = None, *, timeline_path: 
 def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress | None) -> None:
     routine, timeline = planned.routine, planned.timeline
     parts = split(timeline, encoder.frame_samples(timeline.sample_rate))
-    if fmt == "mp3" and pool.parallel and len(parts) > 1:
+    long_enough = timeline.length >= PARALLEL_SECONDS * timeline.sample_rate
+    if fmt == "mp3" and pool.parallel and len(parts) > 1 and long_enough:
         with open(path, "w+b") as handle:
             done = (lambda samples: progress("audio", samples, timeline.length)) if progress else None
             pool.encode_mp3(handle, timeline, planned.bank, parts, routine.output.bitrate, done)

@@ -16,31 +16,29 @@ import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, TypeVar
 
-from . import encoder, mixer
+from . import encoder
 from .errors import RoutinecastError
 from .segments import Part
-from .sources import AudioBank
-from .timeline import Timeline
+
+if TYPE_CHECKING:
+    from .sources import AudioBank
+    from .timeline import Timeline
 
 T = TypeVar("T")
 
 
 class Pool:
-    """``jobs`` spawned worker processes, or with one job, the calling process itself.
+    """Up to ``jobs`` spawned worker processes, started on first use; with one job, the calling process.
 
     Use as a context manager.
     """
 
     def __init__(self, jobs: int):
+        self.jobs = jobs
         self.parallel = jobs > 1
         self._executor: ProcessPoolExecutor | None = None
-        if self.parallel:
-            self._executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_ignore_interrupts)
-            for _ in range(jobs):  # start them all now, not on first use
-                self._executor.submit(os.getpid)
 
     def __enter__(self) -> "Pool":
         return self
@@ -51,14 +49,14 @@ class Pool:
 
     def submit(self, fn: Callable[..., T], *args: object) -> Future[T]:
         """Run ``fn(*args)`` in a worker (or right here); its future."""
-        if self._executor is not None:
+        if self.parallel:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                                     initializer=_ignore_interrupts)
+                for _ in range(self.jobs - 1):  # start them all now, while this job runs
+                    self._executor.submit(os.getpid)
             return self._executor.submit(fn, *args)
-        future: Future[T] = Future()
-        try:
-            future.set_result(fn(*args))
-        except Exception as exc:
-            future.set_exception(exc)
-        return future
+        return done(fn, *args)
 
     def map(self, fn: Callable[..., T], *iterables: Iterable[object]) -> list[T]:
         """``fn`` over the zipped ``iterables``, in parallel; results in order."""
@@ -70,10 +68,10 @@ class Pool:
                 future.cancel()
 
     def encode_mp3(self, handle: BinaryIO, timeline: Timeline, bank: AudioBank, parts: list[Part], bitrate: int,
-                   done: Callable[[int], None] | None = None) -> int:
+                   progress: Callable[[int], None] | None = None) -> int:
         """Encode ``parts`` across the workers into ``handle`` as one MP3; returns the samples written.
 
-        ``done`` hears the samples finished so far, in order.
+        ``progress`` hears the samples finished so far, in order.
 
         Silent parts are copied from frames of silence; the others are encoded
         by the workers, all at once, and appended as each one's turn comes.
@@ -87,7 +85,7 @@ class Pool:
             for i, part in enumerate(parts):
                 if not part.silent:
                     frames = part.length // frame if i + 1 < len(parts) else None
-                    futures[i] = self._executor.submit(_encode_part, plan, part, rate, bitrate, frames,
+                    futures[i] = self.submit(_encode_part, plan, part, rate, bitrate, frames,
                                                        Path(folder) / f"{i}.mp3")
             stream = encoder.Mp3Stream(handle, rate, bitrate)
             try:
@@ -100,12 +98,22 @@ class Pool:
                         with open(path, "rb") as source:
                             stream.copy(source, frames, samples)
                         path.unlink()
-                    if done:
-                        done(part.end)
+                    if progress:
+                        progress(part.end)
             finally:
                 for future in futures.values():
                     future.cancel()
             return stream.close()
+
+
+def done(fn: Callable[..., T], *args: object) -> Future[T]:
+    """A future already holding ``fn(*args)``, or the exception it raised."""
+    future: Future[T] = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as exc:
+        future.set_exception(exc)
+    return future
 
 
 def result(future: Future[T]) -> T:
@@ -128,6 +136,8 @@ def _encode_part(plan: Path, part: Part, rate: int, bitrate: int, frames: int | 
     global _plan
     if _plan is None or _plan[0] != plan:
         _plan = plan, pickle.loads(plan.read_bytes())
+    from . import mixer  # it needs the audio bank, which needs this module
+
     timeline, bank = _plan[1]
     with open(out, "wb") as handle:
         chunks = mixer.stream(timeline, bank, start=part.start, end=part.end)

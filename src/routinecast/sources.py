@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from concurrent.futures import Future
 
 import numpy as np
 import soundfile
@@ -14,12 +14,11 @@ from . import encoder, loudness
 from .cache import ClipStore, clip_key
 from .errors import Problem, RoutineError
 from .model import Output, Routine
+from .pool import Pool, done
 from .script import Item, Spoken, Tone, sounding
 from .speech import ClipRef, fade_edges, to_pcm16
 from .tones import REFERENCE_LUFS, render_tone
 
-if TYPE_CHECKING:
-    from .pool import Pool
 
 # User sounds sit this far below the voice's loudness, before their own gain.
 SOUND_OFFSET_DB = -4.0
@@ -88,17 +87,25 @@ class AudioBank:
         return _load(self.store, self.clips[key].key)
 
 
-def voice_gain(store: ClipStore, output: Output, calibration: list[ClipRef]) -> float:
+def voice_gain(store: ClipStore, output: Output, calibration: list[ClipRef], pool: Pool) -> Future[float]:
     """The voice gain (dB) that brings ``calibration`` (``loudness.CALIBRATION`` in the session's voice),
-    through the chain and the output codec, to the loudness target; measured once, then remembered."""
+    through the chain and the output codec, to the loudness target.
+
+    Remembered in ``store``; when it is not known yet, it is measured in one of ``pool``'s workers.
+    """
     codec = (output.format or "mp3", output.bitrate)
     key = clip_key(sample=[ref.key for ref in calibration], target=output.loudness, chain=loudness.CHAIN, codec=codec)
-    gain = store.recall(key)
-    if gain is None:
-        rate = output.sample_rate
-        round_trip = partial(encoder.round_trip, sample_rate=rate, bitrate=output.bitrate) if codec[0] == "mp3" else None
-        gain = loudness.voice_gain([_load(store, ref.key) for ref in calibration], rate, output.loudness, round_trip)
-        store.remember(key, gain)
+    known = store.recall(key)
+    if known is not None:
+        return done(lambda: known)
+    return pool.submit(_measure_voice, store, output, calibration, key)
+
+
+def _measure_voice(store: ClipStore, output: Output, calibration: list[ClipRef], key: str) -> float:
+    rate = output.sample_rate
+    round_trip = partial(encoder.round_trip, sample_rate=rate, bitrate=output.bitrate) if output.format != "wav" else None
+    gain = loudness.voice_gain([_load(store, ref.key) for ref in calibration], rate, output.loudness, round_trip)
+    store.remember(key, gain)
     return gain
 
 
