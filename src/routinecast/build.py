@@ -168,8 +168,8 @@ def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress 
     long_enough = timeline.length >= PARALLEL_SECONDS * timeline.sample_rate
     if fmt == "mp3" and pool.parallel and len(parts) > 1 and long_enough:
         with open(path, "w+b") as handle:
-            done = (lambda samples: progress("audio", samples, timeline.length)) if progress else None
-            pool.encode_mp3(handle, timeline, planned.bank, parts, routine.output.bitrate, done)
+            report = (lambda samples: progress("audio", samples, timeline.length)) if progress else None
+            pool.encode_mp3(handle, timeline, planned.bank, parts, routine.output.bitrate, report)
         return
     bed = Bed(routine.background, timeline, routine.output.loudness) if routine.background else None
     chunks = mixer.stream(timeline, planned.bank, bed)

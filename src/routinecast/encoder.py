@@ -7,6 +7,10 @@ the writer reserves the first frame and, once the stream is complete, fills
 in the Info tag the way LAME's own VbrTag.c lays it out: frame and byte
 counts, a seek table, and the encoder delay and padding that let gapless
 decoders (mpg123, ffmpeg, browsers) return exactly the samples written.
+
+A stream can also be put together from parts encoded apart, in other
+processes (cut where ``segments`` allows): ``Mp3Stream`` joins them behind one
+Info frame and fills long silences with frames of silence encoded once.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from concurrent.futures import Future
 
 import numpy as np
 import soundfile
@@ -18,7 +18,6 @@ from .pool import Pool, done
 from .script import Item, Spoken, Tone, sounding
 from .speech import ClipRef, fade_edges, to_pcm16
 from .tones import REFERENCE_LUFS, render_tone
-
 
 # User sounds sit this far below the voice's loudness, before their own gain.
 SOUND_OFFSET_DB = -4.0
@@ -47,16 +46,14 @@ class AudioBank:
 
         Processed clips are cached; the ones missing are made across ``pool``'s workers.
         """
-        todo = {}
+        todo = []
         for text, ref in self.clips.items():
             leveled = ClipRef(clip_key(clip=ref.key, gain=gain, chain=loudness.CHAIN), ref.samples)
             if self.store.load(leveled.key) is None:
-                todo[text] = ref
+                todo.append(ref)
             self.clips[text] = leveled
-        texts = list(todo)
-        for _ in pool.map(level_clip, [self.store] * len(texts), [todo[t] for t in texts],
-                          [gain] * len(texts), [rate] * len(texts)):
-            pass
+        n = len(todo)
+        pool.map(level_clip, [self.store] * n, todo, [gain] * n, [rate] * n)
 
     def add_items(self, routine: Routine, items: list[Item]) -> None:
         """Render every tone and decode every recording the script uses, at levels set by the loudness target."""
