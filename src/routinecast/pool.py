@@ -78,15 +78,15 @@ class Pool:
         """
         rate = timeline.sample_rate
         frame = encoder.frame_samples(rate)
-        with tempfile.TemporaryDirectory(prefix="routinecast-parts-") as folder:
+        # A part still being written when a build is stopped may keep the folder from going at once.
+        with tempfile.TemporaryDirectory(prefix="routinecast-parts-", ignore_cleanup_errors=True) as folder:
             plan = Path(folder) / "plan.pickle"
             plan.write_bytes(pickle.dumps((timeline, bank), protocol=pickle.HIGHEST_PROTOCOL))
             futures: dict[int, Future] = {}
             for i, part in enumerate(parts):
                 if not part.silent:
                     frames = part.length // frame if i + 1 < len(parts) else None
-                    futures[i] = self.submit(_encode_part, plan, part, rate, bitrate, frames,
-                                                       Path(folder) / f"{i}.mp3")
+                    futures[i] = self.submit(_encode_part, plan, part, rate, bitrate, frames, Path(folder) / f"{i}.mp3")
             stream = encoder.Mp3Stream(handle, rate, bitrate)
             try:
                 for i, part in enumerate(parts):
