@@ -109,7 +109,7 @@ def plan(path: str | Path, settings: Settings = Settings(), stack: ExitStack | N
     owned = stack is None
     stack = stack or ExitStack()
     try:
-        pool = pool or stack.enter_context(Pool(1))
+        pool = pool or Pool(1)
         if settings.use_cache:
             store = ClipStore(settings.cache_dir or default_cache_dir())
         else:
@@ -164,9 +164,9 @@ def build(path: str | Path, output: str | Path | None = None, *, timeline_path: 
 
 def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress | None) -> None:
     routine, timeline = planned.routine, planned.timeline
-    parts = split(timeline, encoder.frame_samples(timeline.sample_rate))
     long_enough = timeline.length >= PARALLEL_SECONDS * timeline.sample_rate
-    if fmt == "mp3" and pool.parallel and len(parts) > 1 and long_enough:
+    parts = split(timeline, encoder.frame_samples(timeline.sample_rate)) if fmt == "mp3" and long_enough else []
+    if pool.parallel and len(parts) > 1:
         with open(path, "w+b") as handle:
             report = (lambda samples: progress("audio", samples, timeline.length)) if progress else None
             pool.encode_mp3(handle, timeline, planned.bank, parts, routine.output.bitrate, report)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import shutil
 import struct
 from pathlib import Path
@@ -138,16 +139,16 @@ def frame_sizes(data: bytes | bytearray) -> list[int]:
 
 
 @functools.lru_cache(maxsize=4)
-def _silent_frames(sample_rate: int, bitrate: int) -> tuple[bytes, ...]:
+def _silent_frames(sample_rate: int, bitrate: int) -> tuple[bytes, list[int]]:
+    """``SILENT_RUN`` frames of silence, and the byte offset at which each one ends."""
     # A fresh LAME fed zeros. Its frames form a stable prefix: encoding more zeros
     # changes only the last frame it has handed out, so that one is left off.
     fed = SILENT_RUN + 16  # LAME holds a few frames back until it has seen what follows
     sizes = frame_sizes(data := _lame(sample_rate, bitrate).encode(bytes(2 * frame_samples(sample_rate) * fed)))
     if len(sizes) <= SILENT_RUN:
         raise RuntimeError(f"the MP3 encoder held back {fed - len(sizes)} frames of silence")
-    sizes = sizes[:SILENT_RUN]
-    offsets = np.cumsum([0, *sizes])
-    return tuple(bytes(data[a:b]) for a, b in zip(offsets[:-1], offsets[1:]))
+    ends = list(itertools.accumulate(sizes[:SILENT_RUN]))
+    return bytes(data[: ends[-1]]), ends
 
 
 class Mp3Stream:
@@ -177,9 +178,9 @@ class Mp3Stream:
 
     def silence(self, frames: int) -> None:
         """Append ``frames`` frames of digital silence."""
-        run = _silent_frames(self.sample_rate, self.bitrate)
+        run, ends = _silent_frames(self.sample_rate, self.bitrate)
         for start in range(0, frames, SILENT_RUN):
-            self.handle.write(b"".join(run[: min(SILENT_RUN, frames - start)]))
+            self.handle.write(memoryview(run)[: ends[min(SILENT_RUN, frames - start) - 1]])
         self.add(frames, frames * frame_samples(self.sample_rate))
 
     def close(self) -> int:

@@ -40,7 +40,7 @@ def _foreground(timeline: Timeline, bank: AudioBank, chunk: int, start: int, end
     zeros = np.zeros(chunk, dtype=np.float32)
     zeros.flags.writeable = False
     events = timeline.events
-    first = max(bisect.bisect_right([e.start for e in events], start) - 1, 0)
+    first = max(bisect.bisect_right(events, start, key=lambda e: e.start) - 1, 0)
     for event in events[first:]:
         if event.start >= end:
             break

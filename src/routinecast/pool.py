@@ -82,26 +82,27 @@ class Pool:
         with tempfile.TemporaryDirectory(prefix="routinecast-parts-", ignore_cleanup_errors=True) as folder:
             plan = Path(folder) / "plan.pickle"
             plan.write_bytes(pickle.dumps((timeline, bank), protocol=pickle.HIGHEST_PROTOCOL))
-            futures: dict[int, Future] = {}
+            futures: dict[int, tuple[Path, Future]] = {}
             for i, part in enumerate(parts):
                 if not part.silent:
                     frames = part.length // frame if i + 1 < len(parts) else None
-                    futures[i] = self.submit(_encode_part, plan, part, rate, bitrate, frames, Path(folder) / f"{i}.mp3")
+                    path = Path(folder) / f"{i}.mp3"
+                    futures[i] = path, self.submit(_encode_part, plan, part, rate, bitrate, frames, path)
             stream = encoder.Mp3Stream(handle, rate, bitrate)
             try:
                 for i, part in enumerate(parts):
                     if part.silent:
                         stream.silence(part.length // frame)
                     else:
-                        path = Path(folder) / f"{i}.mp3"
-                        frames, samples = result(futures.pop(i))
+                        path, future = futures.pop(i)
+                        frames, samples = result(future)
                         with open(path, "rb") as source:
                             stream.copy(source, frames, samples)
                         path.unlink()
                     if progress:
                         progress(part.end)
             finally:
-                for future in futures.values():
+                for _, future in futures.values():
                     future.cancel()
             return stream.close()
 
