@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from routinecast import Settings
+from tests.support.routines import EVERY_KIND, SCRIPTS
 
 
 @pytest.fixture
@@ -34,38 +35,6 @@ def real_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("real-cache")
 
 
-EVERY_KIND = """
-title: Every Kind
-description: A routine with every step kind.
-author: Test Author
-voice: {name: en-us, rate: 170}
-steps:
-  - section: Settle
-  - say: Stop if anything hurts. Lie on your back.
-  - pause: 1s
-  - bell: soft
-  - repeat: 2
-    steps:
-      - say: Round {round} of {rounds}.
-      - pause: 500ms
-  - section: Hold
-  - sides: [left, right]
-    switch: Now the other side.
-    steps:
-      - hold: 12s
-        say: Step your {side} foot forward.
-        cues: [halfway, {remaining: 4}, {countdown: 2}, {at: 2s, say: Soften.}]
-        then: Release.
-  - section: Breathe
-  - breathe: {in: 4, out: 6, cycles: 1, cue: words}
-  - breathe: {in: 4, hold: 2, out: 5, cycles: 1, cue: count}
-  - breathe: {in: 3, out: 4, rest: 1, cycles: 2, cue: tone}
-  - sound: chime.wav
-  - say: That is all.
-  - bell: {preset: end, gain: -3dB}
-"""
-
-
 @pytest.fixture(scope="session")
 def every_kind(tmp_path_factory, real_cache):
     """A real-engine build of a routine using every step kind: (folder, result, timeline dict)."""
@@ -88,9 +57,6 @@ def every_kind(tmp_path_factory, real_cache):
     return folder, result, json.loads((folder / "every.json").read_text())
 
 
-SCRIPTS = sorted((Path(__file__).parent.parent / "scripts").glob("*.yaml"))
-
-
 @pytest.fixture(scope="session", params=SCRIPTS, ids=[s.stem for s in SCRIPTS])
 def shipped(request, tmp_path_factory, real_cache):
     """A shipped routine built as users get it, and (if it has a bed) once more without the bed.
@@ -105,10 +71,13 @@ def shipped(request, tmp_path_factory, real_cache):
     folder = tmp_path_factory.mktemp(script.stem)
     settings = Settings(cache_dir=real_cache)
     build(script, folder / "full.mp3", timeline_path=folder / "full.json", settings=settings)
+    timeline = json.loads((folder / "full.json").read_text())
     foreground = folder / "full.mp3"
     if load_routine(script).background:
         foreground = folder / "foreground.mp3"
         build(script, foreground, timeline_path=folder / "foreground.json",
               settings=Settings(cache_dir=real_cache, background=False))
-        assert (folder / "foreground.json").read_text() != ""
-    return script, folder / "full.mp3", json.loads((folder / "full.json").read_text()), foreground
+        # Leaving the bed out changes nothing else: the same events at the same samples.
+        without_bed = {key: value for key, value in timeline.items() if key != "background"}
+        assert json.loads((folder / "foreground.json").read_text()) == without_bed
+    return script, folder / "full.mp3", timeline, foreground

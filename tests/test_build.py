@@ -117,7 +117,7 @@ def test_cached_rebuild_is_identical_and_synthesizes_nothing(tmp_path, write, mo
     path = write("title: C\nsteps:\n  - say: Cached line one.\n  - pause: 1s\n  - say: Cached line two.\n")
     settings = Settings(cache_dir=tmp_path / "cache")
     build(path, tmp_path / "a.mp3", settings=settings)
-    from routinecast.engines import pyttsx3_engine
+    from routinecast.speech.engines import pyttsx3_engine
 
     def forbidden(*args, **kwargs):
         raise AssertionError("the engine was asked to speak")
@@ -140,7 +140,8 @@ def test_failed_build_keeps_the_earlier_output(tmp_path, write, real_cache, monk
     # A build that dies halfway through encoding, on one core (the mixer streaming into
     # LAME here) and on two (the parts being put together): old file intact, no temporary files left.
     path.write_text("title: A\nsteps:\n  - say: Keep me.\n  - pause: 20s\n  - say: And me.\n")
-    from routinecast import encoder, mixer
+    from routinecast.mix import mixer
+    from routinecast.write import mp3
 
     real_stream = mixer.stream
 
@@ -154,7 +155,7 @@ def test_failed_build_keeps_the_earlier_output(tmp_path, write, real_cache, monk
         raise KeyboardInterrupt
 
     monkeypatch.setattr(mixer, "stream", dying)
-    monkeypatch.setattr(encoder.Mp3Stream, "silence", silence_dies)
+    monkeypatch.setattr(mp3.Mp3Stream, "silence", silence_dies)
     monkeypatch.setattr(importlib.import_module("routinecast.build"), "PARALLEL_SECONDS", 0)
     for jobs in ("1", "2"):
         assert main(["build", str(path), "-o", str(out), "--cache-dir", str(real_cache), "--jobs", jobs]) == 130

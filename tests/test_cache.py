@@ -12,8 +12,8 @@ import pytest
 from routinecast import Settings, build
 from routinecast.cache import ClipStore
 from routinecast.cli import main
-from routinecast.engines.fake import FakeEngine
-from routinecast.loudness import CALIBRATION
+from routinecast.sound.loudness import CALIBRATION
+from routinecast.speech.engines.fake import FakeEngine
 
 LINES = ["First line.", "Last line.", "One", "Three", "Two"]
 EVERYTHING = sorted(LINES + list(CALIBRATION))  # a new voice is also measured on the calibration passage

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import soundfile
 
-from onsets import detect_onsets, onset_errors
-from routinecast import Settings, plan
-from routinecast.schema import load_routine
+from routinecast import Settings, load_routine, plan
+from tests.support.onsets import detect_onsets, onset_errors
+
 
 def test_every_onset_within_10ms(every_kind):
     folder, _, timeline = every_kind

@@ -13,12 +13,13 @@ import soundfile
 from mutagen.id3 import ID3
 from scipy.signal import resample_poly
 
-import ffmpeg
 from routinecast import Settings, build, load_routine, plan
-from routinecast import encoder, mixer
-from routinecast.background import Bed
-from routinecast.segments import ZEROS_AFTER, ZEROS_BEFORE, split
-from conftest import SCRIPTS
+from routinecast.formats import frame_samples
+from routinecast.mix import mixer
+from routinecast.mix.background import Bed
+from routinecast.write.segments import ZEROS_AFTER, ZEROS_BEFORE, split
+from tests.support import decoders
+from tests.support.routines import SCRIPTS
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -33,7 +34,7 @@ def test_shipped_loudness_and_true_peak(shipped):
     script, mp3, timeline, _ = shipped
     audio, rate = soundfile.read(str(mp3), dtype="float32")
     integrated = pyloudnorm.Meter(rate).integrated_loudness(audio.astype(np.float64))
-    meter = ffmpeg.ebur128(mp3)
+    meter = decoders.ebur128(mp3)
     print(f"{script.stem}: pyloudnorm {integrated:.2f} LUFS; ffmpeg I {meter['I']} LUFS, "
           f"LRA {meter['LRA']} LU, TP {meter['TP']} dBTP; ours TP {true_peak_db(audio):.2f} dBTP")
     assert abs(integrated - -16.0) <= 1.0
@@ -44,10 +45,10 @@ def test_shipped_loudness_and_true_peak(shipped):
 def test_two_decoders_agree_with_the_timeline(shipped):
     _, mp3, timeline, _ = shipped
     ours, rate = soundfile.read(str(mp3), dtype="float32")
-    theirs = ffmpeg.decode(mp3)
+    theirs = decoders.decode(mp3)
     assert abs(len(ours) - len(theirs)) * 1000 / rate <= 1.0
     assert abs(len(theirs) * 1000 / rate - timeline["duration_ms"]) <= 1.0
-    info = ffmpeg.probe(mp3)
+    info = decoders.probe(mp3)
     assert info["stream"].startswith("mp3") and "44100 Hz, mono" in info["stream"] and "64 kb/s" in info["stream"]
     assert abs(info["duration_ms"] - timeline["duration_ms"]) <= 60
 
@@ -57,7 +58,7 @@ def test_chapters_read_back_the_same_in_mutagen_and_ffmpeg(shipped):
     ours = [(c["title"], c["start_ms"], c["end_ms"]) for c in timeline["chapters"]]
     tags = ID3(str(mp3))
     assert [(c.sub_frames["TIT2"].text[0], c.start_time, c.end_time) for c in tags.getall("CHAP")] == ours
-    assert ffmpeg.probe(mp3)["chapters"] == ours
+    assert decoders.probe(mp3)["chapters"] == ours
     assert len(ours) >= 4
 
 
@@ -147,10 +148,10 @@ def test_two_hour_session_reports_its_duration(tmp_path, write):
     result = build(path, tmp_path / "long.mp3", settings=Settings(engine="fake", cache_dir=tmp_path / "c"))
     duration = result.timeline.ms(result.timeline.length)
     assert duration > 2 * 3_600_000
-    info = ffmpeg.probe(tmp_path / "long.mp3")
+    info = decoders.probe(tmp_path / "long.mp3")
     assert abs(info["duration_ms"] - duration) <= 60
     assert "44100 Hz, mono" in info["stream"] and "64 kb/s" in info["stream"]
-    assert len(ffmpeg.decode(tmp_path / "long.mp3")) == result.timeline.length
+    assert len(decoders.decode(tmp_path / "long.mp3")) == result.timeline.length
 
 
 def test_background_file_is_looped(tmp_path, write, fake):
@@ -177,7 +178,7 @@ def test_parts_encoded_in_parallel_sound_like_one_stream(every_kind, real_cache,
     monkeypatch.setattr(importlib.import_module("routinecast.build"), "PARALLEL_SECONDS", 0)
     planned = plan(folder / "every.yaml", Settings(cache_dir=real_cache))
     rate = planned.timeline.sample_rate
-    parts = split(planned.timeline, encoder.frame_samples(rate))
+    parts = split(planned.timeline, frame_samples(rate))
     assert sum(p.silent for p in parts) >= 3 and len(parts) >= 7  # the parallel path is really taken
     pcm = mixer.render(planned.timeline, planned.bank)
     decoded = {}
@@ -185,7 +186,7 @@ def test_parts_encoded_in_parallel_sound_like_one_stream(every_kind, real_cache,
         out = tmp_path / f"jobs{jobs}.mp3"
         build(folder / "every.yaml", out, settings=Settings(cache_dir=real_cache, jobs=jobs))
         decoded[jobs] = soundfile.read(str(out), dtype="float32")[0]
-        assert len(decoded[jobs]) == len(ffmpeg.decode(out)) == len(pcm)
+        assert len(decoded[jobs]) == len(decoders.decode(out)) == len(pcm)
     error = {jobs: np.sqrt(np.mean((audio - pcm) ** 2)) for jobs, audio in decoded.items()}
     assert error[2] < 1.1 * error[1], error  # the joins add no error the codec does not make anyway
     for part in parts[1:]:

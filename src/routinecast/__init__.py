@@ -1,10 +1,14 @@
-"""routinecast: turn guided-routine scripts (YAML) into narrated audio sessions, offline."""
+"""routinecast: turn guided-routine scripts (YAML) into narrated audio sessions, offline.
 
-__version__ = "0.1.0"
+The pipeline, one folder per stage: ``read`` (YAML to the typed model),
+``script`` (expansion and timing), ``speech`` (engines and clips), ``sound``
+(levelling, tones, recordings), ``mix`` and ``write`` (MP3, tags, captions).
+"""
 
-from .build import BuildResult, Settings, build, plan  # noqa: E402
-from .errors import EngineError, RoutineError, RoutinecastError  # noqa: E402
-from .schema import load_routine  # noqa: E402
+from .build import BuildResult, Settings, build, plan
+from .errors import EngineError, RoutinecastError, RoutineError
+from .read.routine import load_routine
+from .version import __version__
 
 __all__ = [
     "BuildResult", "EngineError", "RoutineError", "RoutinecastError", "Settings",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterator
 
 from .build import BuildResult, Settings, build
 from .errors import RoutinecastError
-from .files import Staging
+from .write.files import Staging
 
 
 def build_batch(paths: list[Path], settings: Settings = Settings(), jobs: int | None = None

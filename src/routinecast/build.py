@@ -10,28 +10,37 @@ import dataclasses
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Callable
 
-from . import encoder, loudness, mixer, sidecar
-from .background import Bed
+from . import formats
 from .cache import ClipStore, default_cache_dir
-from .engines import open_engine
 from .errors import Problem, RoutineError
-from .files import Staging
+from .formats import MAX_SESSION_MS, frame_samples
+from .mix import mixer
+from .mix.background import Bed
 from .model import Routine
 from .pool import Pool, result
-from .schema import MAX_SESSION_MS, MP3_RATES, MPEG1_BITRATES, MPEG2_BITRATES, load_routine
-from .script import Spoken, expand, sounding
-from .segments import split
-from .sources import AudioBank, voice_gain
-from .speech import Engine, speak_lines
-from .tags import write_tags
-from .timeline import Timeline, layout
+from .read.routine import load_routine
+from .script.expansion import expand
+from .script.items import Spoken, sounding
+from .script.timeline import Timeline, layout
+from .sound import loudness
+from .sound.bank import AudioBank
+from .sound.levelling import voice_gain
+from .speech.engine import DEFAULT_TIMEOUT_S, Engine
+from .speech.engines import DEFAULT_ENGINE, open_engine
+from .speech.lines import speak_lines
 from .units import format_ms
-
+from .write import captions, encoder
+from .write.files import Staging
+from .write.mp3 import round_trip
+from .write.parts import encode_parts
+from .write.segments import split
+from .write.tags import write_tags
 
 # Shorter sessions encode in less time than helper processes take to start.
 PARALLEL_SECONDS = 120
@@ -41,7 +50,7 @@ PARALLEL_SECONDS = 120
 class Settings:
     """How to build; every field has a sensible default."""
 
-    engine: str = "pyttsx3"
+    engine: str = DEFAULT_ENGINE
     """Speech engine name."""
     cache_dir: Path | None = None
     """Speech cache folder; ``None`` for the default (``$ROUTINECAST_CACHE`` or the user cache)."""
@@ -49,7 +58,7 @@ class Settings:
     """False to synthesize everything afresh (into a throwaway folder)."""
     jobs: int | None = None
     """Worker processes for synthesis and for encoding; ``None`` for one per core."""
-    timeout: float = 60.0
+    timeout: float = DEFAULT_TIMEOUT_S
     """Seconds one line may take to synthesize before the engine counts as hung."""
     sample_rate: int | None = None
     """Overrides ``output.sample_rate``."""
@@ -118,7 +127,8 @@ def plan(path: str | Path, settings: Settings = Settings(), stack: ExitStack | N
         with open_engine(settings.engine, settings.jobs, settings.timeout) as engine:
             # The voice is measured while the routine's own lines are spoken.
             calibration = _speak(engine, routine, list(loudness.CALIBRATION), store, None)
-            gain = voice_gain(store, routine.output, [calibration[t] for t in loudness.CALIBRATION], pool)
+            sample = [calibration[t] for t in loudness.CALIBRATION]
+            gain = voice_gain(store, routine.output, sample, pool, _codec(routine))
             clips = _speak(engine, routine, lines, store, progress)
         bank = AudioBank(store, {text: clips[text] for text in lines})
         bank.level_voice(routine.output.sample_rate, result(gain), pool)
@@ -138,9 +148,9 @@ def build(path: str | Path, output: str | Path | None = None, *, timeline_path: 
     """Build the routine at ``path`` into an audio file, and optional timeline and transcript files."""
     started = time.perf_counter()
     fmt = settings.format or (Path(output).suffix.lower().lstrip(".") if output else None)
-    if output is not None and fmt not in encoder.FORMATS:
+    if output is not None and fmt not in formats.FORMATS:
         raise RoutineError(f"{output}: the output must end in .mp3 or .wav (or give --format)")
-    transcript_fmt = sidecar.transcript_format(Path(transcript_path)) if transcript_path else None
+    transcript_fmt = captions.transcript_format(Path(transcript_path)) if transcript_path else None
     with ExitStack() as stack:
         jobs = settings.jobs or os.cpu_count() or 1
         pool = stack.enter_context(Pool(jobs))
@@ -156,7 +166,7 @@ def build(path: str | Path, output: str | Path | None = None, *, timeline_path: 
             if timeline_path:
                 staging.write_text(Path(timeline_path), timeline.to_json())
             if transcript_path:
-                staging.write_text(Path(transcript_path), sidecar.transcript(timeline, transcript_fmt))
+                staging.write_text(Path(transcript_path), captions.transcript(timeline, transcript_fmt))
             size = audio_tmp.stat().st_size
             staging.commit()
     return BuildResult(target, timeline, size, time.perf_counter() - started)
@@ -165,11 +175,11 @@ def build(path: str | Path, output: str | Path | None = None, *, timeline_path: 
 def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress | None) -> None:
     routine, timeline = planned.routine, planned.timeline
     long_enough = timeline.length >= PARALLEL_SECONDS * timeline.sample_rate
-    parts = split(timeline, encoder.frame_samples(timeline.sample_rate)) if fmt == "mp3" and long_enough else []
+    parts = split(timeline, frame_samples(timeline.sample_rate)) if fmt == "mp3" and long_enough else []
     if pool.parallel and len(parts) > 1:
         with open(path, "w+b") as handle:
             report = (lambda samples: progress("audio", samples, timeline.length)) if progress else None
-            pool.encode_mp3(handle, timeline, planned.bank, parts, routine.output.bitrate, report)
+            encode_parts(pool, handle, timeline, planned.bank, parts, routine.output.bitrate, report)
         return
     bed = Bed(routine.background, timeline, routine.output.loudness) if routine.background else None
     chunks = mixer.stream(timeline, planned.bank, bed)
@@ -181,26 +191,34 @@ def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress 
 def _with_overrides(routine: Routine, settings: Settings) -> Routine:
     if not settings.background:
         routine = dataclasses.replace(routine, background=None)
-    changes = {}
+    changes: dict[str, object] = {}
     if settings.sample_rate:
-        if settings.sample_rate not in MP3_RATES:
-            raise RoutineError(f"--sample-rate must be one of {', '.join(map(str, MP3_RATES))}")
+        _check("--sample-rate", formats.sample_rate_problem(settings.sample_rate))
         changes["sample_rate"] = settings.sample_rate
     if settings.bitrate:
         rate = changes.get("sample_rate", routine.output.sample_rate)
-        allowed = MPEG1_BITRATES if rate >= 32000 else MPEG2_BITRATES
-        if settings.bitrate not in allowed:
-            raise RoutineError(f"--bitrate at {rate} Hz must be one of {', '.join(map(str, allowed))}")
+        _check("--bitrate", formats.bitrate_problem(settings.bitrate, rate))
         changes["bitrate"] = settings.bitrate
     if settings.format:
         changes["format"] = settings.format
     if settings.loudness is not None:
-        if not -36 <= settings.loudness <= -6:
-            raise RoutineError("--loudness must be between -36 and -6 LUFS")
+        _check("--loudness", formats.loudness_problem(settings.loudness))
         changes["loudness"] = settings.loudness
     if not changes:
         return routine
     return dataclasses.replace(routine, output=dataclasses.replace(routine.output, **changes))
+
+
+def _check(option: str, problem: str | None) -> None:
+    if problem:
+        raise RoutineError(f"{option} {problem}")
+
+
+def _codec(routine: Routine):
+    """What the output encoder does to audio, for the voice measurement (``None`` when lossless)."""
+    if routine.output.format == "wav":
+        return None
+    return partial(round_trip, sample_rate=routine.output.sample_rate, bitrate=routine.output.bitrate)
 
 
 def _speak(engine: Engine, routine: Routine, lines: list[str], store: ClipStore, progress: Progress | None):

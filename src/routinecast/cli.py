@@ -10,14 +10,15 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
 from .batch import build_batch, write_playlist
 from .build import BuildResult, Settings, build, plan
 from .cache import ClipStore, default_cache_dir
-from .engines import ENGINES, open_engine
-from .errors import RoutineError, RoutinecastError
-from .schema import load_routine
+from .errors import RoutinecastError, RoutineError
+from .read.routine import load_routine
+from .speech.engine import DEFAULT_TIMEOUT_S
+from .speech.engines import DEFAULT_ENGINE, ENGINES, open_engine
 from .units import format_clock, format_ms
+from .version import __version__
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--loudness", type=float, metavar="LUFS", help="programme loudness target (default -16)")
     p.add_argument("--no-background", action="store_true", help="leave out the routine's background bed")
     p.add_argument("--playlist", type=Path, metavar="FILE.m3u", help="also write an M3U playlist of what was built")
-    p.add_argument("--timeout", type=float, default=60.0, help="seconds one line may take to synthesize (default 60)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+                   help=f"seconds one line may take to synthesize (default {DEFAULT_TIMEOUT_S:g})")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     p.set_defaults(run=_build)
 
@@ -76,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("voices", help="list the engine's voices", description="List the voices the speech engine offers.")
     p.add_argument("--lang", help="only voices for this language code prefix, e.g. en")
-    p.add_argument("--engine", choices=ENGINES, default="pyttsx3", help="speech engine")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="speech engine")
     p.set_defaults(run=_voices)
 
     p = commands.add_parser("cache", help="show or clear the speech cache", description="Show or clear the speech cache.")
@@ -87,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _engine_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--engine", choices=ENGINES, default="pyttsx3", help="speech engine (default pyttsx3)")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"speech engine (default {DEFAULT_ENGINE})")
     p.add_argument("--no-cache", action="store_true", help="synthesize everything afresh")
     p.add_argument("--cache-dir", type=Path, help="speech cache folder")
     p.add_argument("-j", "--jobs", type=int, help="worker processes for synthesis and encoding (default: one per core)")
@@ -98,7 +100,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         engine=args.engine, cache_dir=args.cache_dir, use_cache=not args.no_cache, jobs=args.jobs,
         sample_rate=args.sample_rate, bitrate=getattr(args, "bitrate", None), format=getattr(args, "format", None),
         loudness=getattr(args, "loudness", None), background=not getattr(args, "no_background", False),
-        timeout=getattr(args, "timeout", 60.0),
+        timeout=getattr(args, "timeout", DEFAULT_TIMEOUT_S),
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -105,10 +104,9 @@ class CueWords:
     """Spoken at the start of a breath hold."""
     breathe_out: str = "Breathe out"
     """Spoken at the start of each out-breath."""
-    numbers: tuple[str, ...] = (
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-        "eighteen", "nineteen", "twenty",
+    numbers: tuple[str, ...] = tuple(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+        " seventeen eighteen nineteen twenty".split()
     )
     """Number words from one upwards, for countdowns, breath counts and ``{n}``."""
 
@@ -224,6 +222,28 @@ class Breathe:
 
 
 @dataclass(frozen=True)
+class BellPreset:
+    """How a bell preset sounds, and how long it rings."""
+
+    ring_ms: int
+    """Its length in the timeline."""
+    pitch_hz: float
+    """Fundamental frequency."""
+    level_db: float
+    """Peak level in dBFS, at the reference programme loudness."""
+    decay_s: float
+    """Time constant of the fundamental's exponential decay."""
+
+
+BELLS = {
+    "start": BellPreset(4000, 528.0, -14.0, 1.1),
+    "end": BellPreset(6000, 396.0, -14.0, 1.6),
+    "soft": BellPreset(3000, 660.0, -22.0, 0.8),
+}
+"""The bell presets a routine may name."""
+
+
+@dataclass(frozen=True)
 class Bell:
     """A synthesized bell."""
 
@@ -247,7 +267,7 @@ class Sound:
     """Where the step is."""
 
 
-Step = Union[Section, Say, Pause, Repeat, Sides, Hold, Breathe, Bell, Sound]
+Step = Section | Say | Pause | Repeat | Sides | Hold | Breathe | Bell | Sound
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,20 @@
-"""Helper processes for a build's parallel work: levelling speech, measuring the voice, encoding parts.
+"""Helper processes for a build's parallel work (levelling speech, measuring the voice, encoding parts).
 
-They are started as a build begins, so their start-up overlaps synthesis.
-Jobs read the timeline and the audio bank from one file written per build,
-and write their frames to files, so nothing large crosses a pipe and memory
-stays flat however long the session is.
+Workers start on first use, so a build that needs none starts none, and
+their start-up overlaps whatever the build does next.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import signal
-import tempfile
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, TypeVar
+from typing import TypeVar
 
-from . import encoder
 from .errors import RoutinecastError
-from .segments import Part
-
-if TYPE_CHECKING:
-    from .sources import AudioBank
-    from .timeline import Timeline
 
 T = TypeVar("T")
 
@@ -40,7 +30,7 @@ class Pool:
         self.parallel = jobs > 1
         self._executor: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "Pool":
+    def __enter__(self) -> Pool:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -67,45 +57,6 @@ class Pool:
             for future in futures:
                 future.cancel()
 
-    def encode_mp3(self, handle: BinaryIO, timeline: Timeline, bank: AudioBank, parts: list[Part], bitrate: int,
-                   progress: Callable[[int], None] | None = None) -> int:
-        """Encode ``parts`` across the workers into ``handle`` as one MP3; returns the samples written.
-
-        ``progress`` hears the samples finished so far, in order.
-
-        Silent parts are copied from frames of silence; the others are encoded
-        by the workers, all at once, and appended as each one's turn comes.
-        """
-        rate = timeline.sample_rate
-        frame = encoder.frame_samples(rate)
-        # A part still being written when a build is stopped may keep the folder from going at once.
-        with tempfile.TemporaryDirectory(prefix="routinecast-parts-", ignore_cleanup_errors=True) as folder:
-            plan = Path(folder) / "plan.pickle"
-            plan.write_bytes(pickle.dumps((timeline, bank), protocol=pickle.HIGHEST_PROTOCOL))
-            futures: dict[int, tuple[Path, Future]] = {}
-            for i, part in enumerate(parts):
-                if not part.silent:
-                    frames = part.length // frame if i + 1 < len(parts) else None
-                    path = Path(folder) / f"{i}.mp3"
-                    futures[i] = path, self.submit(_encode_part, plan, part, rate, bitrate, frames, path)
-            stream = encoder.Mp3Stream(handle, rate, bitrate)
-            try:
-                for i, part in enumerate(parts):
-                    if part.silent:
-                        stream.silence(part.length // frame)
-                    else:
-                        path, future = futures.pop(i)
-                        frames, samples = result(future)
-                        with open(path, "rb") as source:
-                            stream.copy(source, frames, samples)
-                        path.unlink()
-                    if progress:
-                        progress(part.end)
-            finally:
-                for _, future in futures.values():
-                    future.cancel()
-            return stream.close()
-
 
 def done(fn: Callable[..., T], *args: object) -> Future[T]:
     """A future already holding ``fn(*args)``, or the exception it raised."""
@@ -128,18 +79,3 @@ def result(future: Future[T]) -> T:
 def _ignore_interrupts() -> None:
     # Ctrl-C reaches the whole process group; the main process alone answers it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-_plan: tuple[Path, tuple[Timeline, AudioBank]] | None = None
-
-
-def _encode_part(plan: Path, part: Part, rate: int, bitrate: int, frames: int | None, out: Path) -> tuple[int, int]:
-    global _plan
-    if _plan is None or _plan[0] != plan:
-        _plan = plan, pickle.loads(plan.read_bytes())
-    from . import mixer  # it needs the audio bank, which needs this module
-
-    timeline, bank = _plan[1]
-    with open(out, "wb") as handle:
-        chunks = mixer.stream(timeline, bank, start=part.start, end=part.end)
-        return encoder.encode_part(handle, chunks, rate, bitrate, frames)

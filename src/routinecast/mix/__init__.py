@@ -1,0 +1,1 @@
+"""Stage 5, mix: the timeline streamed to samples in bounded chunks, with the ducked background bed."""

@@ -1,0 +1,152 @@
+"""Reading typed fields out of YAML nodes, each failure recorded as a located problem."""
+
+from __future__ import annotations
+
+import difflib
+import string
+from pathlib import Path
+
+import yaml
+
+from ..errors import Problem
+from ..units import DURATION_HINT, parse_db, parse_duration_ms
+from .document import Document
+
+
+class Fields:
+    """Helpers that read one value each and record a problem instead of raising."""
+
+    def __init__(self, document: Document):
+        self.doc = document
+        self.problems: list[Problem] = []
+        self.base = document.path.resolve().parent
+
+    def fail(self, node: yaml.Node | None, message: str) -> None:
+        self.problems.append(self.doc.problem(node, message))
+
+    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        """Keys of a mapping node with their key and value nodes; unknown keys are reported."""
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{what} must be a mapping of keys to values")
+            return None
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            if not isinstance(name, str) or name not in allowed:
+                hint = difflib.get_close_matches(str(name), allowed, n=1)
+                tip = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(allowed)}"
+                self.fail(key, f"unknown key '{name}' in {what}{tip}")
+                continue
+            out[name] = (key, value)
+        return out
+
+    def text(self, node: yaml.Node, what: str, fields: frozenset[str] = frozenset(), allow_empty: bool = False) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, f"'{what}' must be text")
+            return None
+        value = self.doc.scalar(node)
+        if value is None or isinstance(value, bool):
+            value = "" if value is None else node.value
+        value = str(value).strip()
+        if not value and not allow_empty:
+            self.fail(node, f"'{what}' is empty; write the text or remove it")
+            return None
+        if not self.placeholders(node, value, fields):
+            return None
+        return value
+
+    def placeholders(self, node: yaml.Node, value: str, fields: frozenset[str]) -> bool:
+        try:
+            parsed = list(string.Formatter().parse(value))
+        except ValueError:
+            self.fail(node, "unbalanced '{' or '}' in text; write {{ or }} for a literal brace")
+            return False
+        ok = True
+        for _, name, spec, conversion in parsed:
+            if name is None:
+                continue
+            if name in fields and not spec and not conversion:
+                continue
+            ok = False
+            written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            known = ("side", "round", "rounds", "n")
+            hint = difflib.get_close_matches(name, known, n=1)
+            if name in known and not spec and not conversion:
+                where = {"side": "inside 'sides'", "round": "inside 'repeat'", "rounds": "inside 'repeat'", "n": "in cue words"}[name]
+                self.fail(node, f"placeholder {written} is only available {where}")
+            elif hint:
+                self.fail(node, f"unknown placeholder {written}; did you mean {{{hint[0]}}}?")
+            else:
+                usable = ", ".join("{" + f + "}" for f in sorted(fields)) or "none here"
+                self.fail(node, f"unknown placeholder {written}; usable here: {usable}")
+        return ok
+
+    def duration(self, node: yaml.Node, what: str, allow_zero: bool = False) -> int | None:
+        value = self.doc.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        try:
+            if not isinstance(node, yaml.ScalarNode):
+                raise ValueError(f"must be {DURATION_HINT}")
+            ms = parse_duration_ms(value)
+        except ValueError as exc:
+            self.fail(node, f"'{what}' {exc}; got {shown(node)}")
+            return None
+        if ms < 0 or (ms == 0 and not allow_zero):
+            limit = "zero or more" if allow_zero else "longer than zero"
+            self.fail(node, f"'{what}' must be {limit}; got {shown(node)}")
+            return None
+        return ms
+
+    def integer(self, node: yaml.Node, what: str, low: int | None = None, high: int | None = None) -> int | None:
+        """A whole number, within ``low`` to ``high`` when they are given."""
+        value = self.doc.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        bounded = low is None or high is None or (isinstance(value, int) and low <= value <= high)
+        if not isinstance(value, int) or isinstance(value, bool) or not bounded:
+            span = f" from {low} to {high}" if low is not None else ""
+            self.fail(node, f"'{what}' must be a whole number{span}; got {shown(node)}")
+            return None
+        return value
+
+    def number(self, node: yaml.Node, what: str, low: float | None = None, high: float | None = None) -> float | None:
+        """A number, within ``low`` to ``high`` when they are given."""
+        value = self.doc.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        bounded = low is None or high is None or (isinstance(value, (int, float)) and low <= value <= high)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not bounded:
+            span = f" from {low} to {high}" if low is not None else ""
+            self.fail(node, f"'{what}' must be a number{span}; got {shown(node)}")
+            return None
+        return float(value)
+
+    def db(self, node: yaml.Node, what: str) -> float | None:
+        try:
+            if not isinstance(node, yaml.ScalarNode):
+                raise ValueError("must be a level like -6dB")
+            value = parse_db(self.doc.scalar(node))
+        except ValueError as exc:
+            self.fail(node, f"'{what}' {exc}; got {shown(node)}")
+            return None
+        if not -60 <= value <= 20:
+            self.fail(node, f"'{what}' must be between -60dB and 20dB; got {shown(node)}")
+            return None
+        return value
+
+    def file(self, node: yaml.Node, what: str, suffixes: tuple[str, ...]) -> Path | None:
+        name = self.text(node, what)
+        if not name:
+            return None
+        path = (self.base / name).resolve()
+        if path.suffix.lower() not in suffixes:
+            self.fail(node, f"'{what}' must be a {', '.join(s.lstrip('.') for s in suffixes)} file; got '{name}'")
+            return None
+        if not path.is_file():
+            self.fail(node, f"{what} file '{name}' not found (looked in {path.parent}); paths are relative to the routine file")
+            return None
+        return path
+
+
+def shown(node: yaml.Node) -> str:
+    """A node as messages quote it: a scalar as written, else 'a list' or 'a mapping'."""
+    if isinstance(node, yaml.ScalarNode):
+        return repr(node.value) if node.style or not node.value else node.value
+    return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"

@@ -1,0 +1,201 @@
+"""Validate a parsed routine file into the typed model, reporting every problem at once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import formats
+from ..errors import RoutineError
+from ..formats import IMAGE_SUFFIXES, MAX_SESSION_MS, SOUND_SUFFIXES
+from ..model import Background, CueWords, Output, Routine, Step, Tags, Voice, Where
+from ..units import format_ms
+from . import lexicon as lexicon_module
+from .document import read_document
+from .fields import shown
+from .steps import StepReader
+
+MAX_SPOKEN_LINES = 20_000
+NOISES = ("brown", "pink", "white")
+_TOP_KEYS = (
+    "title", "description", "author", "voice", "lexicon", "output", "cues", "background", "tags", "cover", "steps",
+)
+_BACKGROUND_KEYS = ("noise", "file", "level", "duck", "fade")
+_TAG_KEYS = ("track", "disc", "year", "genre")
+_VOICE_KEYS = ("name", "rate", "volume", "gap")
+_OUTPUT_KEYS = ("format", "sample_rate", "bitrate", "head", "tail", "album", "loudness")
+_CUE_WORD_KEYS = ("halfway", "remaining", "remaining_one", "breathe_in", "hold", "breathe_out", "numbers")
+
+def load_routine(path: str | Path) -> Routine:
+    """Read, parse and validate a routine file; raise :class:`RoutineError` listing every problem."""
+    return _Validator(read_document(path)).routine()
+
+
+class _Validator(StepReader):
+    def routine(self) -> Routine:
+        root = self.doc.root
+        keys = self.mapping(root, "routine", _TOP_KEYS)
+        if keys is None:
+            raise RoutineError(self.problems)
+        for required in ("title", "steps"):
+            if required not in keys:
+                self.fail(root, f"missing required key '{required}'")
+        title = self.text(keys["title"][1], "title") if "title" in keys else None
+        description = self.text(keys["description"][1], "description") if "description" in keys else None
+        author = self.text(keys["author"][1], "author") if "author" in keys else None
+        voice = self.voice(keys["voice"][1]) if "voice" in keys else Voice()
+        own_lexicon = self.lexicon(keys["lexicon"][1]) if "lexicon" in keys else {}
+        output = self.output(keys["output"][1]) if "output" in keys else Output()
+        cues = self.cue_words(keys["cues"][1]) if "cues" in keys else CueWords()
+        background = self.background(keys["background"][1]) if "background" in keys else None
+        tags = self.tags(keys["tags"][1]) if "tags" in keys else Tags()
+        cover = self.file(keys["cover"][1], "cover", IMAGE_SUFFIXES) if "cover" in keys else None
+        steps: tuple[Step, ...] = ()
+        if "steps" in keys:
+            steps_key, steps_node = keys["steps"]
+            steps = self.steps(steps_node, "steps", frozenset(), 1)
+            total = self.declared_ms + (output.head_ms + output.tail_ms if output else 0)
+            if total > MAX_SESSION_MS:
+                self.fail(steps_key, f"session is at least {format_ms(total)} long, over the 12-hour limit; shorten pauses, holds or repeats")
+            elif self.spoken_lines > MAX_SPOKEN_LINES:
+                self.fail(steps_key, f"session speaks {self.spoken_lines} lines, over the limit of {MAX_SPOKEN_LINES}; reduce repeats")
+        if self.problems:
+            raise RoutineError(sorted(self.problems, key=lambda p: (p.line, p.col)))
+        return Routine(
+            title=title, steps=steps, source=self.doc.name, description=description, author=author,
+            voice=voice, lexicon=lexicon_module.merge(own_lexicon), output=output, cues=cues,
+            background=background, tags=tags, cover=cover,
+        )
+
+    def voice(self, node: yaml.Node) -> Voice:
+        keys = self.mapping(node, "voice", _VOICE_KEYS) or {}
+        values: dict[str, Any] = {}
+        if "name" in keys:
+            name_node = keys["name"][1]
+            values["name"] = self.text(name_node, "voice.name")
+            values["where"] = Where("voice.name", name_node.start_mark.line + 1, name_node.start_mark.column + 1)
+        if "rate" in keys:
+            values["rate"] = self.integer(keys["rate"][1], "voice.rate", 80, 450)
+        if "volume" in keys:
+            values["volume"] = self.number(keys["volume"][1], "voice.volume", 0.0, 1.0)
+        if "gap" in keys:
+            values["gap_ms"] = self.duration(keys["gap"][1], "voice.gap", allow_zero=True)
+        return Voice(**{k: v for k, v in values.items() if v is not None})
+
+    def lexicon(self, node: yaml.Node) -> dict[str, str]:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, "lexicon must be a mapping of words to respellings")
+            return {}
+        out = {}
+        for key, value in node.value:
+            word = self.text(key, "lexicon word")
+            spoken = self.text(value, f"lexicon.{key.value}")
+            if word and spoken:
+                out[word] = spoken
+        return out
+
+    def output(self, node: yaml.Node) -> Output:
+        keys = self.mapping(node, "output", _OUTPUT_KEYS) or {}
+        values: dict[str, Any] = {}
+        if "format" in keys:
+            fmt = self.text(keys["format"][1], "output.format")
+            if fmt and fmt.lower() not in formats.FORMATS:
+                self.fail(keys["format"][1], f"'output.format' must be {' or '.join(formats.FORMATS)}; got '{fmt}'")
+            elif fmt:
+                values["format"] = fmt.lower()
+        if "sample_rate" in keys:
+            node_r = keys["sample_rate"][1]
+            rate = self.integer(node_r, "output.sample_rate")
+            problem = formats.sample_rate_problem(rate) if rate is not None else None
+            if problem:
+                self.fail(node_r, f"'output.sample_rate' {problem}; got {rate}")
+            elif rate is not None:
+                values["sample_rate"] = rate
+        if "bitrate" in keys:
+            node_b = keys["bitrate"][1]
+            rate = values.get("sample_rate", Output.sample_rate)
+            bitrate = self.integer(node_b, "output.bitrate")
+            problem = formats.bitrate_problem(bitrate, rate) if bitrate is not None else None
+            if problem:
+                self.fail(node_b, f"'output.bitrate' {problem}; got {bitrate}")
+            elif bitrate is not None:
+                values["bitrate"] = bitrate
+        for name in ("head", "tail"):
+            if name in keys:
+                values[f"{name}_ms"] = self.duration(keys[name][1], f"output.{name}", allow_zero=True)
+        if "album" in keys:
+            values["album"] = self.text(keys["album"][1], "output.album")
+        if "loudness" in keys:
+            node_l = keys["loudness"][1]
+            lufs = self.number(node_l, "output.loudness")
+            problem = formats.loudness_problem(lufs) if lufs is not None else None
+            if problem:
+                self.fail(node_l, f"'output.loudness' {problem}; got {shown(node_l)}")
+            elif lufs is not None:
+                values["loudness"] = lufs
+        return Output(**{k: v for k, v in values.items() if v is not None})
+
+    def background(self, node: yaml.Node) -> Background | None:
+        keys = self.mapping(node, "background", _BACKGROUND_KEYS)
+        if keys is None:
+            return None
+        values: dict[str, Any] = {}
+        failed = len(self.problems)
+        if "noise" in keys and "file" in keys:
+            self.fail(keys["file"][0], "background takes 'noise' or 'file', not both")
+        if "noise" in keys:
+            noise = self.text(keys["noise"][1], "background.noise")
+            if noise and noise not in NOISES:
+                self.fail(keys["noise"][1], f"'background.noise' must be brown, pink or white; got '{noise}'")
+            values["noise"] = noise
+        if "file" in keys:
+            values["file"] = self.file(keys["file"][1], "background.file", SOUND_SUFFIXES)
+            values["noise"] = None
+        for name, low, high in (("level", -60, 0), ("duck", 0, 40)):
+            if name in keys:
+                value = self.db(keys[name][1], f"background.{name}")
+                if value is not None and not low <= value <= high:
+                    self.fail(keys[name][1], f"'background.{name}' must be between {low}dB and {high}dB; got {shown(keys[name][1])}")
+                values[f"{name}_db"] = value
+        if "fade" in keys:
+            values["fade_ms"] = self.duration(keys["fade"][1], "background.fade", allow_zero=True)
+        if len(self.problems) > failed:
+            return None
+        return Background(**values)
+
+    def tags(self, node: yaml.Node) -> Tags:
+        keys = self.mapping(node, "tags", _TAG_KEYS) or {}
+        values: dict[str, Any] = {}
+        for name in ("track", "disc"):
+            if name in keys:
+                text = self.text(keys[name][1], f"tags.{name}")
+                if text and not re.fullmatch(r"\d+(/\d+)?", text):
+                    self.fail(keys[name][1], f"'tags.{name}' must be a number like 3 or 3/12; got '{text}'")
+                else:
+                    values[name] = text
+        if "year" in keys:
+            values["year"] = self.integer(keys["year"][1], "tags.year", 1000, 9999)
+        if "genre" in keys:
+            values["genre"] = self.text(keys["genre"][1], "tags.genre")
+        return Tags(**{k: v for k, v in values.items() if v is not None})
+
+    def cue_words(self, node: yaml.Node) -> CueWords:
+        keys = self.mapping(node, "cues", _CUE_WORD_KEYS) or {}
+        fields = frozenset({"side", "round", "rounds"})
+        values: dict[str, Any] = {}
+        for name in _CUE_WORD_KEYS[:-1]:
+            if name in keys:
+                extra = frozenset({"n"}) if name.startswith("remaining") else frozenset()
+                values[name] = self.text(keys[name][1], f"cues.{name}", fields | extra)
+        if "numbers" in keys:
+            seq = keys["numbers"][1]
+            if not isinstance(seq, yaml.SequenceNode) or not seq.value:
+                self.fail(seq, "'cues.numbers' must be a list of number words, starting at one")
+            else:
+                words = [self.text(item, "cues.numbers item") for item in seq.value]
+                if all(words):
+                    values["numbers"] = tuple(words)
+        return CueWords(**{k: v for k, v in values.items() if v is not None})

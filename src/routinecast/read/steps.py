@@ -1,0 +1,241 @@
+"""Validators for the steps of a routine: one reader per step kind, each failure a located problem."""
+
+from __future__ import annotations
+
+import difflib
+
+import yaml
+
+from ..formats import SOUND_SUFFIXES
+from ..model import BELLS, Bell, Breathe, Cue, Hold, Pause, Repeat, Say, Section, Sides, Sound, Step, Where
+from ..units import format_ms
+from .document import Document
+from .fields import Fields, shown
+
+BREATH_CUES = ("words", "count", "tone")
+STEP_KINDS = ("say", "pause", "section", "repeat", "sides", "hold", "breathe", "bell", "sound")
+_STEP_KEYS = {
+    "say": ("say",),
+    "pause": ("pause",),
+    "section": ("section",),
+    "repeat": ("repeat", "steps"),
+    "sides": ("sides", "switch", "steps"),
+    "hold": ("hold", "say", "cues", "then"),
+    "breathe": ("breathe",),
+    "bell": ("bell",),
+    "sound": ("sound", "gain"),
+}
+_BREATHE_KEYS = ("in", "hold", "out", "rest", "cycles", "cue")
+
+
+class StepReader(Fields):
+    """Reads step lists into model steps, and totals what they declare for the session-length guards.
+
+    ``weight`` is how many times a step runs (the product of the repeats and
+    sides around it), so the totals count every time a step is heard.
+    """
+
+    def __init__(self, document: Document):
+        super().__init__(document)
+        self.declared_ms = 0
+        """Declared time of pauses, holds and breaths, weighted by the repeats and sides around them."""
+        self.spoken_lines = 0
+        """Lines spoken, weighted likewise."""
+        self._readers = {
+            "say": self.step_say, "pause": self.step_pause, "section": self.step_section,
+            "repeat": self.step_repeat, "sides": self.step_sides, "hold": self.step_hold,
+            "breathe": self.step_breathe, "bell": self.step_bell, "sound": self.step_sound,
+        }
+
+    def steps(self, node: yaml.Node, path: str, fields: frozenset[str], weight: int) -> tuple[Step, ...]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"'{path}' must be a list of steps")
+            return ()
+        if not node.value:
+            self.fail(node, f"'{path}' is empty; add at least one step")
+            return ()
+        out = []
+        for index, item in enumerate(node.value):
+            step = self.step(item, f"{path}[{index}]", fields, weight)
+            if step is not None:
+                out.append(step)
+        return tuple(out)
+
+    def step(self, node: yaml.Node, path: str, fields: frozenset[str], weight: int) -> Step | None:
+        where = Where(path, node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode) and node.value == "bell":
+            return Bell("start", 0.0, where)
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"step must be a mapping such as 'say: ...' or 'pause: 5s'; got {shown(node)}")
+            return None
+        names = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+        kinds = [n for n in names if n in STEP_KINDS]
+        if "hold" in names:
+            kind = "hold"
+        elif len(kinds) == 1:
+            kind = kinds[0]
+        elif not kinds:
+            first = node.value[0][0] if node.value else node
+            hint = difflib.get_close_matches(str(names[0]) if names else "", STEP_KINDS, n=1)
+            tip = f"; did you mean '{hint[0]}'?" if hint else f"; a step is one of: {', '.join(STEP_KINDS)}"
+            self.fail(first, f"unknown step kind '{names[0] if names else ''}'{tip}")
+            return None
+        else:
+            self.fail(node, f"step has both '{kinds[0]}' and '{kinds[1]}'; split it into two steps")
+            return None
+        keys = self.mapping(node, f"'{kind}' step", _STEP_KEYS[kind])
+        if keys is None:
+            return None
+        return self._readers[kind](keys, where, fields, weight)
+
+    def step_say(self, keys, where, fields, weight) -> Step | None:
+        text = self.text(keys["say"][1], "say", fields)
+        self.spoken_lines += weight
+        return Say(text, where) if text else None
+
+    def step_pause(self, keys, where, fields, weight) -> Step | None:
+        ms = self.duration(keys["pause"][1], "pause")
+        if ms is None:
+            return None
+        self.declared_ms += ms * weight
+        return Pause(ms, where)
+
+    def step_section(self, keys, where, fields, weight) -> Step | None:
+        title = self.text(keys["section"][1], "section", fields)
+        return Section(title, where) if title else None
+
+    def step_repeat(self, keys, where, fields, weight) -> Step | None:
+        times = self.integer(keys["repeat"][1], "repeat", 1, 10_000)
+        if "steps" not in keys:
+            self.fail(keys["repeat"][0], "'repeat' needs 'steps', the steps of one round")
+            return None
+        inner = self.steps(keys["steps"][1], f"{where.path}.steps", fields | {"round", "rounds"}, weight * (times or 1))
+        return Repeat(times, inner, where) if times and inner else None
+
+    def step_sides(self, keys, where, fields, weight) -> Step | None:
+        seq = keys["sides"][1]
+        sides: tuple[str, ...] = ()
+        if not isinstance(seq, yaml.SequenceNode) or not seq.value:
+            self.fail(seq, "'sides' must be a list of side names such as [left, right]")
+        else:
+            names = [self.text(item, "sides item") for item in seq.value]
+            sides = tuple(n for n in names if n)
+            if len(sides) != len(names):
+                sides = ()
+        inner_fields = fields | {"side"}
+        switch = self.text(keys["switch"][1], "switch", inner_fields) if "switch" in keys else None
+        if "steps" not in keys:
+            self.fail(keys["sides"][0], "'sides' needs 'steps', the steps for one side")
+            return None
+        inner = self.steps(keys["steps"][1], f"{where.path}.steps", inner_fields, weight * max(len(sides), 1))
+        if switch:
+            self.spoken_lines += weight * max(len(sides) - 1, 0)
+        return Sides(sides, switch, inner, where) if sides and inner else None
+
+    def step_hold(self, keys, where, fields, weight) -> Step | None:
+        ms = self.duration(keys["hold"][1], "hold")
+        say = self.text(keys["say"][1], "say", fields) if "say" in keys else None
+        then = self.text(keys["then"][1], "then", fields) if "then" in keys else None
+        cues: list[Cue] = []
+        if "cues" in keys:
+            cues = self.hold_cues(keys["cues"][1], where, fields, ms)
+        if ms is None:
+            return None
+        self.declared_ms += ms * weight
+        self.spoken_lines += weight * (bool(say) + bool(then) + len(cues))
+        return Hold(ms, say, tuple(cues), then, where)
+
+    def hold_cues(self, node, where, fields, hold_ms) -> list[Cue]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, "'cues' must be a list such as [halfway, {remaining: 10}, {countdown: 3}]")
+            return []
+        cues = []
+        for index, item in enumerate(node.value):
+            cue_where = Where(f"{where.path}.cues[{index}]", item.start_mark.line + 1, item.start_mark.column + 1)
+            cue = self.hold_cue(item, cue_where, fields, hold_ms)
+            if cue:
+                cues.append(cue)
+        return cues
+
+    def hold_cue(self, item, where, fields, hold_ms) -> Cue | None:
+        hold_text = format_ms(hold_ms) if hold_ms else ""
+        if isinstance(item, yaml.ScalarNode) and item.value == "halfway":
+            return Cue("halfway", 0, None, where)
+        keys = self.mapping(item, "cue", ("remaining", "countdown", "at", "say")) if isinstance(item, yaml.MappingNode) else None
+        if keys is None:
+            if not isinstance(item, yaml.MappingNode):
+                self.fail(item, f"unknown cue {shown(item)}; a cue is halfway, {{remaining: N}}, {{countdown: N}} or {{at: 8s, say: ...}}")
+            return None
+        for kind in ("remaining", "countdown"):
+            if kind in keys:
+                seconds = self.integer(keys[kind][1], kind, 1, 3600)
+                if seconds is None:
+                    return None
+                # "remaining: N" speaks N s before the end, so it needs N s < hold; a countdown
+                # may start right at the opening of the hold.
+                limit = seconds * 1000 + (kind == "remaining")
+                if hold_ms is not None and limit > hold_ms:
+                    self.fail(keys[kind][1], f"'{kind}: {seconds}' does not fit in the {hold_text} hold; use a smaller number or a longer hold")
+                    return None
+                return Cue(kind, seconds, None, where)
+        if "at" in keys:
+            offset = self.duration(keys["at"][1], "at", allow_zero=True)
+            text = self.text(keys["say"][1], "say", fields) if "say" in keys else None
+            if "say" not in keys:
+                self.fail(keys["at"][0], "cue 'at' needs 'say', the words to speak")
+            if offset is not None and hold_ms is not None and offset >= hold_ms:
+                self.fail(keys["at"][1], f"cue at {format_ms(offset)} is beyond the end of the {hold_text} hold; use an offset below {format_ms(hold_ms)}")
+                return None
+            return Cue("at", offset, text, where) if offset is not None and text else None
+        self.fail(item, "cue needs one of: remaining, countdown, at")
+        return None
+
+    def step_breathe(self, keys, where, fields, weight) -> Step | None:
+        node = keys["breathe"][1]
+        parts = self.mapping(node, "breathe", _BREATHE_KEYS)
+        if parts is None:
+            return None
+        for required in ("in", "out"):
+            if required not in parts:
+                self.fail(node, f"'breathe' needs '{required}', the seconds of each {required}-breath")
+        values = {}
+        for name in ("in", "out", "hold", "rest"):
+            if name in parts:
+                values[name] = self.duration(parts[name][1], f"breathe.{name}", allow_zero=name in ("hold", "rest"))
+        cycles = self.integer(parts["cycles"][1], "breathe.cycles", 1, 1000) if "cycles" in parts else 1
+        cue = "words"
+        if "cue" in parts:
+            cue = self.text(parts["cue"][1], "breathe.cue")
+            if cue and cue not in BREATH_CUES:
+                self.fail(parts["cue"][1], f"'breathe.cue' must be words, count or tone; got '{cue}'")
+                cue = None
+        if None in values.values() or "in" not in values or "out" not in values or not cycles or not cue:
+            return None
+        one = values["in"] + values.get("hold", 0) + values["out"] + values.get("rest", 0)
+        self.declared_ms += one * cycles * weight
+        return Breathe(values["in"], values.get("hold", 0), values["out"], values.get("rest", 0), cycles, cue, where)
+
+    def step_bell(self, keys, where, fields, weight) -> Step | None:
+        node = keys["bell"][1]
+        if isinstance(node, yaml.ScalarNode):
+            preset = self.doc.scalar(node) or "start"
+            if preset not in BELLS:
+                self.fail(node, f"bell preset must be one of {', '.join(BELLS)}; got {shown(node)}")
+                return None
+            return Bell(preset, 0.0, where)
+        parts = self.mapping(node, "bell", ("preset", "gain"))
+        if parts is None:
+            return None
+        preset = "start"
+        if "preset" in parts:
+            preset = self.doc.scalar(parts["preset"][1]) if isinstance(parts["preset"][1], yaml.ScalarNode) else None
+            if preset not in BELLS:
+                self.fail(parts["preset"][1], f"bell preset must be one of {', '.join(BELLS)}; got {shown(parts['preset'][1])}")
+                return None
+        gain = self.db(parts["gain"][1], "bell.gain") if "gain" in parts else 0.0
+        return Bell(preset, gain, where) if gain is not None else None
+
+    def step_sound(self, keys, where, fields, weight) -> Step | None:
+        path = self.file(keys["sound"][1], "sound", SOUND_SUFFIXES)
+        gain = self.db(keys["gain"][1], "gain") if "gain" in keys else 0.0
+        return Sound(path, gain, where) if path and gain is not None else None

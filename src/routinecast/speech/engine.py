@@ -1,0 +1,59 @@
+"""The speech engine interface: what any engine, built in or plugged in, provides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+DEFAULT_TIMEOUT_S = 60.0
+"""Seconds one line may take to synthesize before an engine counts as hung."""
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """A voice an engine offers."""
+
+    id: str
+    """The engine's identifier, e.g. ``gmw/en-us``."""
+    name: str
+    """Display name, e.g. ``English (America)``."""
+    languages: tuple[str, ...]
+    """Language codes, e.g. ``("en-us",)``."""
+
+
+@dataclass(frozen=True)
+class VoiceSpec:
+    """A resolved voice and its settings, as handed to an engine."""
+
+    id: str | None
+    """Engine voice id; ``None`` for the engine default."""
+    rate: int | None
+    """Words per minute; ``None`` for the engine default."""
+    volume: float
+    """0.0 to 1.0."""
+
+
+class Engine(Protocol):
+    """What a speech engine provides. Engines are context managers."""
+
+    name: str
+    """Short name, e.g. ``pyttsx3``."""
+
+    def identity(self) -> str:
+        """Engine, library and version: part of every cache key."""
+        ...
+
+    def voices(self) -> list[VoiceInfo]:
+        """The voices on offer."""
+        ...
+
+    def synthesize(self, texts: list[str], voice: VoiceSpec) -> Iterator[tuple[str, np.ndarray, int]]:
+        """Speak each text; yield ``(text, int16 samples, sample rate)`` as each is done, in any order."""
+        ...
+
+    def close(self) -> None:
+        """Release workers and libraries."""
+        ...
