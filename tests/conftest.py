@@ -52,8 +52,13 @@ def every_kind(tmp_path_factory, real_cache):
     soundfile.write(folder / "chime.wav", np.stack([chime, chime], axis=1), rate)  # stereo, 48 kHz on purpose
     routine = folder / "every.yaml"
     routine.write_text(EVERY_KIND.lstrip(), encoding="utf-8")
-    result = build(routine, folder / "every.mp3", timeline_path=folder / "every.json",
-                   transcript_path=folder / "every.vtt", settings=Settings(cache_dir=real_cache))
+    result = build(
+        routine,
+        folder / "every.mp3",
+        timeline_path=folder / "every.json",
+        transcript_path=folder / "every.vtt",
+        settings=Settings(cache_dir=real_cache),
+    )
     return folder, result, json.loads((folder / "every.json").read_text())
 
 
@@ -75,8 +80,12 @@ def shipped(request, tmp_path_factory, real_cache):
     foreground = folder / "full.mp3"
     if load_routine(script).background:
         foreground = folder / "foreground.mp3"
-        build(script, foreground, timeline_path=folder / "foreground.json",
-              settings=Settings(cache_dir=real_cache, background=False))
+        build(
+            script,
+            foreground,
+            timeline_path=folder / "foreground.json",
+            settings=Settings(cache_dir=real_cache, background=False),
+        )
         # Leaving the bed out changes nothing else: the same events at the same samples.
         without_bed = {key: value for key, value in timeline.items() if key != "background"}
         assert json.loads((folder / "foreground.json").read_text()) == without_bed

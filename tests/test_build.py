@@ -5,8 +5,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -76,7 +74,7 @@ def test_speech_is_audible_and_silence_is_silent(every_kind):
             if len(inner):
                 assert np.abs(inner).max() < 0.01, event
         else:
-            assert np.sqrt(np.mean(part ** 2)) > 0.01, event
+            assert np.sqrt(np.mean(part**2)) > 0.01, event
 
 
 def test_every_kind_appears_in_the_timeline(every_kind):
@@ -85,8 +83,12 @@ def test_every_kind_appears_in_the_timeline(every_kind):
     assert kinds == {"speech", "silence", "tone", "sound"}
     assert {w["kind"] for w in timeline["windows"]} == {"hold", "in", "hold_in", "out", "rest"}
     texts = [e["text"] for e in timeline["events"] if e["kind"] == "speech"]
-    assert texts[:4] == ["Stop if anything hurts. Lie on your back.", "Round 1 of 2.", "Round 2 of 2.",
-                         "Step your left foot forward."]
+    assert texts[:4] == [
+        "Stop if anything hurts. Lie on your back.",
+        "Round 1 of 2.",
+        "Round 2 of 2.",
+        "Step your left foot forward.",
+    ]
     assert "Now the other side." in texts and texts[-1] == "That is all."
 
 
@@ -106,7 +108,9 @@ def test_transcript_matches_speech_events(every_kind):
 
 def test_wav_output_and_srt(tmp_path, write, real_cache):
     path = write("title: W\noutput: {sample_rate: 22050, head: 0, tail: 500ms}\nsteps:\n  - say: Hello there.\n")
-    result = build(path, tmp_path / "w.wav", transcript_path=tmp_path / "w.srt", settings=Settings(cache_dir=real_cache))
+    result = build(
+        path, tmp_path / "w.wav", transcript_path=tmp_path / "w.srt", settings=Settings(cache_dir=real_cache)
+    )
     data, rate, channels = decode(tmp_path / "w.wav")
     assert soundfile.info(str(tmp_path / "w.wav")).subtype == "PCM_16"
     assert (rate, channels, len(data)) == (22050, 1, result.timeline.length)
@@ -164,32 +168,6 @@ def test_failed_build_keeps_the_earlier_output(tmp_path, write, real_cache, monk
         assert sorted(p.name for p in out.parent.iterdir()) == ["a.mp3"]
 
 
-def test_command_line_summary_and_clean_stdout(tmp_path, write, real_cache):
-    path = write("title: S\nsteps:\n  - say: Short and sweet.\n")
-    env = {**os.environ, "ROUTINECAST_CACHE": str(real_cache)}
-    done = subprocess.run([sys.executable, "-m", "routinecast", "build", str(path)], cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    assert re.fullmatch(r"output/routine\.mp3  \d+\.\ds  0\.\d MB  \(built in \d+\.\ds\)\n", done.stdout)
-    assert (tmp_path / "output" / "routine.mp3").stat().st_size > 1000
-
-
-def test_help_for_every_command(capsys):
-    for command in ([], ["build"], ["check"], ["plan"], ["voices"], ["cache"]):
-        with pytest.raises(SystemExit) as info:
-            main([*command, "--help"])
-        assert info.value.code == 0
-        assert "usage: routinecast" in capsys.readouterr().out
-
-
-def test_voices_command_lists_english(capsys):
-    assert main(["voices", "--lang", "en"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines and all(" en" in line for line in lines)
-    assert any(line.split()[0].endswith("en-us") for line in lines)
-
-
 def _engine_worker(timeout: float = 30.0) -> int:
     """The pid of our speech-engine worker process, once it is running."""
     import time
@@ -220,12 +198,18 @@ def test_engine_fault_during_a_build_is_one_line_and_leaves_no_output(fault, tmp
     thread.start()
     worker = _engine_worker()
     clips = tmp_path / "c" / "clips"
+    deadline = time.monotonic() + 60
     while len(list(clips.glob("*/*.clip"))) < 5:  # the worker is speaking now
+        assert time.monotonic() < deadline, "the engine spoke nothing within a minute"
         time.sleep(0.002)
     os.kill(worker, signal.SIGSTOP if fault == "hang" else signal.SIGKILL)
     thread.join(120)
     err = capsys.readouterr().err
     assert code["exit"] == 1
-    expected = r"speech engine hung on: '.+' \(no answer in 3s\)" if fault == "hang" else r"speech engine crashed \(exit code -9\) on: '.+'"
+    expected = (
+        r"speech engine hung on: '.+' \(no answer in 3s\)"
+        if fault == "hang"
+        else r"speech engine crashed \(exit code -9\) on: '.+'"
+    )
     assert re.fullmatch(rf"routinecast: {expected}\n", err), err
     assert not out.parent.exists() or list(out.parent.iterdir()) == []

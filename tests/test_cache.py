@@ -103,8 +103,22 @@ def test_concurrent_builds_share_a_cache(write, tmp_path):
     path = write(ROUTINE)
     env = {**os.environ, "ROUTINECAST_CACHE": str(tmp_path / "shared")}
     runs = [
-        subprocess.Popen([sys.executable, "-m", "routinecast", "build", str(path), "-o", str(tmp_path / f"{n}.mp3"),
-                          "--engine", "fake"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "routinecast",
+                "build",
+                str(path),
+                "-o",
+                str(tmp_path / f"{n}.mp3"),
+                "--engine",
+                "fake",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for n in range(2)
     ]
     for run in runs:

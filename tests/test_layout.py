@@ -14,8 +14,16 @@ PACKAGE = Path(routinecast.__file__).parent
 # Shared base modules, then the stages in pipeline order, then the API and the command line.
 ORDER = (
     ("errors", "units", "formats", "model", "version", "cache", "pool"),
-    ("read",), ("script",), ("speech",), ("sound",), ("mix",), ("write",),
-    ("build",), ("batch",), ("cli",), ("__init__", "__main__"),
+    ("read",),
+    ("script",),
+    ("speech",),
+    ("sound",),
+    ("mix",),
+    ("write",),
+    ("build",),
+    ("batch",),
+    ("cli",),
+    ("__init__", "__main__"),
 )
 MAX_LINES = 300
 

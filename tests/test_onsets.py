@@ -27,19 +27,36 @@ def test_windows_have_their_exact_lengths(every_kind):
     assert holds == [12000.0, 12000.0]
     breaths = [item for item in lengths if item[0] != "hold"]
     assert breaths == [
-        ("in", 4000.0), ("out", 6000.0),
-        ("in", 4000.0), ("hold_in", 2000.0), ("out", 5000.0),
-        ("in", 3000.0), ("out", 4000.0), ("rest", 1000.0), ("in", 3000.0), ("out", 4000.0), ("rest", 1000.0),
+        ("in", 4000.0),
+        ("out", 6000.0),
+        ("in", 4000.0),
+        ("hold_in", 2000.0),
+        ("out", 5000.0),
+        ("in", 3000.0),
+        ("out", 4000.0),
+        ("rest", 1000.0),
+        ("in", 3000.0),
+        ("out", 4000.0),
+        ("rest", 1000.0),
     ]
 
 
 def test_hold_cues_land_at_their_offsets(every_kind):
     _, _, timeline = every_kind
     hold = timeline["windows"][0]
-    inside = [(round(e["start_ms"] - hold["start_ms"], 3), e["text"]) for e in timeline["events"]
-              if e["kind"] == "speech" and hold["start_ms"] <= e["start_ms"] <= hold["end_ms"]]
-    assert inside == [(2000.0, "Soften."), (6000.0, "Halfway."), (8000.0, "Four seconds left."),
-                      (10000.0, "Two"), (11000.0, "One"), (12000.0, "Release.")]
+    inside = [
+        (round(e["start_ms"] - hold["start_ms"], 3), e["text"])
+        for e in timeline["events"]
+        if e["kind"] == "speech" and hold["start_ms"] <= e["start_ms"] <= hold["end_ms"]
+    ]
+    assert inside == [
+        (2000.0, "Soften."),
+        (6000.0, "Halfway."),
+        (8000.0, "Four seconds left."),
+        (10000.0, "Two"),
+        (11000.0, "One"),
+        (12000.0, "Release."),
+    ]
 
 
 def test_plan_agrees_with_the_build(every_kind, real_cache):

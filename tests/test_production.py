@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import base64
 import importlib
-import json
 
 import numpy as np
 import pyloudnorm
 import pytest
 import soundfile
 from mutagen.id3 import ID3
-from scipy.signal import resample_poly
 
 from routinecast import Settings, build, load_routine, plan
 from routinecast.formats import frame_samples
 from routinecast.mix import mixer
-from routinecast.mix.background import Bed
+from routinecast.model import Background
 from routinecast.write.segments import ZEROS_AFTER, ZEROS_BEFORE, split
 from tests.support import decoders
 from tests.support.routines import SCRIPTS
@@ -26,20 +24,18 @@ PNG = base64.b64decode(
 )
 
 
-def true_peak_db(audio: np.ndarray) -> float:
-    return 20 * np.log10(np.abs(resample_poly(audio.astype(np.float64), 4, 1)).max())
-
-
 def test_shipped_loudness_and_true_peak(shipped):
     script, mp3, timeline, _ = shipped
     audio, rate = soundfile.read(str(mp3), dtype="float32")
     integrated = pyloudnorm.Meter(rate).integrated_loudness(audio.astype(np.float64))
     meter = decoders.ebur128(mp3)
-    print(f"{script.stem}: pyloudnorm {integrated:.2f} LUFS; ffmpeg I {meter['I']} LUFS, "
-          f"LRA {meter['LRA']} LU, TP {meter['TP']} dBTP; ours TP {true_peak_db(audio):.2f} dBTP")
+    print(
+        f"{script.stem}: pyloudnorm {integrated:.2f} LUFS; ffmpeg I {meter['I']} LUFS, "
+        f"LRA {meter['LRA']} LU, TP {meter['TP']} dBTP"
+    )
     assert abs(integrated - -16.0) <= 1.0
     assert abs(meter["I"] - -16.0) <= 1.0
-    assert meter["TP"] <= -1.0 and true_peak_db(audio) <= -1.0
+    assert meter["TP"] <= -1.0
 
 
 def test_two_decoders_agree_with_the_timeline(shipped):
@@ -62,45 +58,9 @@ def test_chapters_read_back_the_same_in_mutagen_and_ffmpeg(shipped):
     assert len(ours) >= 4
 
 
-def test_a_shipped_routine_has_a_ducked_background(real_cache):
-    with_bed = [s for s in SCRIPTS if load_routine(s).background]
-    assert with_bed, "at least one shipped routine uses a background bed"
-    planned = plan(with_bed[0], Settings(cache_dir=real_cache))
-    assert json.loads(planned.timeline.to_json())["background"] == {
-        "noise": "brown", "level_db": -30.0, "duck_db": 10.0, "fade_ms": 4000}
-    bed = Bed(planned.routine.background, planned.timeline, -16.0).chunk(0, planned.timeline.length)
-    rate = planned.timeline.sample_rate
-    events = planned.timeline.events
-    silent = [e for e in events if e.kind == "silence" and e.length > 20 * rate]
-    speech = [e for e in events if e.kind == "speech" and e.length > 6 * rate]
-    margin = int(2.5 * rate)
-
-    def level(chosen):
-        return 10 * np.log10(np.mean(np.concatenate([bed[e.start + margin:e.end - margin] for e in chosen]) ** 2))
-
-    assert level(silent) - level(speech) == pytest.approx(10.0, abs=0.5)
-    # About -46 LUFS: 30 dB under the voice's target.
-    assert pyloudnorm.Meter(rate).integrated_loudness(bed[silent[0].start:silent[0].end].astype(np.float64)) == pytest.approx(-46.0, abs=1.5)
-    assert np.abs(bed[: rate // 10]).max() < np.abs(bed[5 * rate: 6 * rate]).max() / 10  # it fades in
-
-
-def test_streaming_equals_in_memory_render_with_bed(write, fake):
-    path = write("""
-        title: Stream
-        background: {noise: pink, level: -25dB, duck: 12dB, fade: 1s}
-        steps:
-          - say: One line.
-          - hold: 3s
-            cues: [halfway]
-          - bell
-    """)
-    planned = plan(path, fake)
-    timeline = planned.timeline
-    bed = lambda: Bed(planned.routine.background, timeline, -16.0)  # noqa: E731
-    streamed = np.concatenate(list(mixer.stream(timeline, planned.bank, bed(), chunk=1000)))
-    whole = mixer.render(timeline, planned.bank, bed())
-    assert streamed.shape == whole.shape
-    assert np.array_equal(streamed, whole)
+def test_a_shipped_routine_has_a_background_bed():
+    beds = [load_routine(script).background for script in SCRIPTS]
+    assert Background(noise="brown", level_db=-30.0, duck_db=10.0, fade_ms=4000) in beds
 
 
 def test_no_clicks_at_event_boundaries(every_kind, real_cache):
@@ -109,7 +69,7 @@ def test_no_clicks_at_event_boundaries(every_kind, real_cache):
     audio = mixer.render(planned.timeline, planned.bank)
     jumps = np.abs(np.diff(audio))
     for event in planned.timeline.events[1:]:
-        around = jumps[max(event.start - 3, 0): event.start + 3]
+        around = jumps[max(event.start - 3, 0) : event.start + 3]
         assert around.max() < 0.02, (event, around.max())
 
 
@@ -151,7 +111,8 @@ def test_two_hour_session_reports_its_duration(tmp_path, write):
     info = decoders.probe(tmp_path / "long.mp3")
     assert abs(info["duration_ms"] - duration) <= 60
     assert "44100 Hz, mono" in info["stream"] and "64 kb/s" in info["stream"]
-    assert len(decoders.decode(tmp_path / "long.mp3")) == result.timeline.length
+    # What mpg123 reads from the Info frame, without decoding two hours.
+    assert soundfile.info(str(tmp_path / "long.mp3")).frames == result.timeline.length
 
 
 def test_background_file_is_looped(tmp_path, write, fake):
@@ -165,12 +126,10 @@ def test_background_file_is_looped(tmp_path, write, fake):
         steps:
           - pause: 5s
     """)
-    routine = load_routine(path)
     result = build(path, tmp_path / "rain.wav.mp3", settings=fake)
     audio, sr = soundfile.read(str(tmp_path / "rain.wav.mp3"))
-    assert routine.background.file.name == "rain.wav"
     assert len(audio) == result.timeline.length == 5 * sr
-    assert np.sqrt(np.mean(audio[3 * sr: 4 * sr] ** 2)) > 0.01  # still playing after the file's one second
+    assert np.sqrt(np.mean(audio[3 * sr : 4 * sr] ** 2)) > 0.01  # still playing after the file's one second
 
 
 def test_parts_encoded_in_parallel_sound_like_one_stream(every_kind, real_cache, tmp_path, monkeypatch):

@@ -11,6 +11,13 @@ from .read.routine import load_routine
 from .version import __version__
 
 __all__ = [
-    "BuildResult", "EngineError", "RoutineError", "RoutinecastError", "Settings",
-    "__version__", "build", "load_routine", "plan",
+    "BuildResult",
+    "EngineError",
+    "RoutineError",
+    "RoutinecastError",
+    "Settings",
+    "__version__",
+    "build",
+    "load_routine",
+    "plan",
 ]

@@ -14,8 +14,9 @@ from .errors import RoutinecastError
 from .write.files import Staging
 
 
-def build_batch(paths: list[Path], settings: Settings = Settings(), jobs: int | None = None
-                ) -> Iterator[tuple[Path, BuildResult | RoutinecastError]]:
+def build_batch(
+    paths: list[Path], settings: Settings = Settings(), jobs: int | None = None
+) -> Iterator[tuple[Path, BuildResult | RoutinecastError]]:
     """Build each routine to its default output; yield ``(path, result or error)`` in the given order.
 
     Routines are built in parallel, one process each (up to ``jobs``, default one

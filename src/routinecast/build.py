@@ -106,8 +106,13 @@ def default_output(routine_path: Path, fmt: str = "mp3") -> Path:
     return Path("output") / f"{Path(routine_path).stem}.{fmt}"
 
 
-def plan(path: str | Path, settings: Settings = Settings(), stack: ExitStack | None = None,
-         progress: Progress | None = None, pool: Pool | None = None) -> Plan:
+def plan(
+    path: str | Path,
+    settings: Settings = Settings(),
+    stack: ExitStack | None = None,
+    progress: Progress | None = None,
+    pool: Pool | None = None,
+) -> Plan:
     """Validate, expand, synthesize (or reuse from the cache), level and lay out a routine.
 
     Pass ``stack`` to keep a throwaway cache alive for rendering afterwards, and
@@ -138,13 +143,26 @@ def plan(path: str | Path, settings: Settings = Settings(), stack: ExitStack | N
         if owned:
             stack.close()
     if timeline.ms(timeline.length) > MAX_SESSION_MS:
-        raise RoutineError(Problem(routine.source, 1, 1, f"session is {format_ms(timeline.ms(timeline.length))} long, over the 12-hour limit; shorten it"))
+        raise RoutineError(
+            Problem(
+                routine.source,
+                1,
+                1,
+                f"session is {format_ms(timeline.ms(timeline.length))} long, over the 12-hour limit; shorten it",
+            )
+        )
     return Plan(routine, timeline, bank)
 
 
-def build(path: str | Path, output: str | Path | None = None, *, timeline_path: str | Path | None = None,
-          transcript_path: str | Path | None = None, settings: Settings = Settings(),
-          progress: Progress | None = None) -> BuildResult:
+def build(
+    path: str | Path,
+    output: str | Path | None = None,
+    *,
+    timeline_path: str | Path | None = None,
+    transcript_path: str | Path | None = None,
+    settings: Settings = Settings(),
+    progress: Progress | None = None,
+) -> BuildResult:
     """Build the routine at ``path`` into an audio file, and optional timeline and transcript files."""
     started = time.perf_counter()
     fmt = settings.format or (Path(output).suffix.lower().lstrip(".") if output else None)

@@ -59,7 +59,7 @@ class ClipStore:
             return None
         if len(data) >= _HEADER.size:
             magic, crc, count = _HEADER.unpack_from(data)
-            body = memoryview(data)[_HEADER.size:]
+            body = memoryview(data)[_HEADER.size :]
             if magic == _MAGIC and len(body) == 2 * count and zlib.crc32(body) == crc:
                 return np.frombuffer(body, dtype="<i2").copy()
         path.unlink(missing_ok=True)

@@ -40,16 +40,25 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line; ROUTINECAST_DEBUG=1 shows the traceback
         if os.environ.get("ROUTINECAST_DEBUG"):
             raise
-        print(f"routinecast: internal error: {type(exc).__name__}: {exc} (set ROUTINECAST_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"routinecast: internal error: {type(exc).__name__}: {exc} (set ROUTINECAST_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return 1
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="routinecast", description="Turn guided-routine scripts into narrated audio, offline.")
+    parser = argparse.ArgumentParser(
+        prog="routinecast", description="Turn guided-routine scripts into narrated audio, offline."
+    )
     parser.add_argument("--version", action="version", version=f"routinecast {__version__}")
     commands = parser.add_subparsers(metavar="COMMAND")
 
-    p = commands.add_parser("build", help="build routines into audio files", description="Build routines into audio files (default: output/NAME.mp3).")
+    p = commands.add_parser(
+        "build",
+        help="build routines into audio files",
+        description="Build routines into audio files (default: output/NAME.mp3).",
+    )
     p.add_argument("routines", nargs="+", type=Path, metavar="ROUTINE.yaml")
     p.add_argument("-o", "--output", type=Path, help="audio file to write (.mp3 or .wav); one routine only")
     p.add_argument("--timeline", type=Path, metavar="FILE.json", help="also write the timeline as JSON")
@@ -61,27 +70,43 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--loudness", type=float, metavar="LUFS", help="programme loudness target (default -16)")
     p.add_argument("--no-background", action="store_true", help="leave out the routine's background bed")
     p.add_argument("--playlist", type=Path, metavar="FILE.m3u", help="also write an M3U playlist of what was built")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
-                   help=f"seconds one line may take to synthesize (default {DEFAULT_TIMEOUT_S:g})")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help=f"seconds one line may take to synthesize (default {DEFAULT_TIMEOUT_S:g})",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     p.set_defaults(run=_build)
 
-    p = commands.add_parser("check", help="validate routines without building", description="Validate routines; exit 0 if all are valid, 2 if not.")
+    p = commands.add_parser(
+        "check",
+        help="validate routines without building",
+        description="Validate routines; exit 0 if all are valid, 2 if not.",
+    )
     p.add_argument("routines", nargs="+", type=Path, metavar="ROUTINE.yaml")
     p.set_defaults(run=_check)
 
-    p = commands.add_parser("plan", help="print a routine's timing without writing audio", description="Print the session as a table of timed events, using the real engine's speech durations.")
+    p = commands.add_parser(
+        "plan",
+        help="print a routine's timing without writing audio",
+        description="Print the session as a table of timed events, using the real engine's speech durations.",
+    )
     p.add_argument("routine", type=Path, metavar="ROUTINE.yaml")
     _engine_options(p)
     p.add_argument("--sample-rate", type=int, help="sample rate to plan for (default 44100)")
     p.set_defaults(run=_plan)
 
-    p = commands.add_parser("voices", help="list the engine's voices", description="List the voices the speech engine offers.")
+    p = commands.add_parser(
+        "voices", help="list the engine's voices", description="List the voices the speech engine offers."
+    )
     p.add_argument("--lang", help="only voices for this language code prefix, e.g. en")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="speech engine")
     p.set_defaults(run=_voices)
 
-    p = commands.add_parser("cache", help="show or clear the speech cache", description="Show or clear the speech cache.")
+    p = commands.add_parser(
+        "cache", help="show or clear the speech cache", description="Show or clear the speech cache."
+    )
     p.add_argument("action", choices=("info", "clear"))
     p.add_argument("--cache-dir", type=Path, help="cache folder (default: $ROUTINECAST_CACHE or the user cache)")
     p.set_defaults(run=_cache)
@@ -89,7 +114,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _engine_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"speech engine (default {DEFAULT_ENGINE})")
+    p.add_argument(
+        "--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"speech engine (default {DEFAULT_ENGINE})"
+    )
     p.add_argument("--no-cache", action="store_true", help="synthesize everything afresh")
     p.add_argument("--cache-dir", type=Path, help="speech cache folder")
     p.add_argument("-j", "--jobs", type=int, help="worker processes for synthesis and encoding (default: one per core)")
@@ -97,9 +124,15 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings(
-        engine=args.engine, cache_dir=args.cache_dir, use_cache=not args.no_cache, jobs=args.jobs,
-        sample_rate=args.sample_rate, bitrate=getattr(args, "bitrate", None), format=getattr(args, "format", None),
-        loudness=getattr(args, "loudness", None), background=not getattr(args, "no_background", False),
+        engine=args.engine,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+        jobs=args.jobs,
+        sample_rate=args.sample_rate,
+        bitrate=getattr(args, "bitrate", None),
+        format=getattr(args, "format", None),
+        loudness=getattr(args, "loudness", None),
+        background=not getattr(args, "no_background", False),
         timeout=getattr(args, "timeout", DEFAULT_TIMEOUT_S),
     )
 
@@ -112,8 +145,14 @@ def _build(args: argparse.Namespace) -> int:
     if len(args.routines) == 1:
         show = not args.quiet and sys.stdout.isatty()
         routine = args.routines[0]
-        result = build(routine, args.output, timeline_path=args.timeline, transcript_path=args.transcript,
-                       settings=_settings(args), progress=_Bar(routine.name) if show else None)
+        result = build(
+            routine,
+            args.output,
+            timeline_path=args.timeline,
+            transcript_path=args.transcript,
+            settings=_settings(args),
+            progress=_Bar(routine.name) if show else None,
+        )
         if show:
             print("\r\033[K", end="", file=sys.stderr)
         _summary(result)
@@ -135,7 +174,10 @@ def _build(args: argparse.Namespace) -> int:
 
 def _summary(result: BuildResult) -> None:
     duration = result.timeline.ms(result.timeline.length)
-    print(f"{result.output}  {format_ms(duration)}  {result.size / 1e6:.1f} MB  (built in {result.seconds:.1f}s)", flush=True)
+    print(
+        f"{result.output}  {format_ms(duration)}  {result.size / 1e6:.1f} MB  (built in {result.seconds:.1f}s)",
+        flush=True,
+    )
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -203,5 +245,9 @@ class _Bar:
         if self.shown == (stage, filled):
             return
         self.shown = (stage, filled)
-        print(f"\r{self.name}: {stage:<6} [{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1):3d}%",
-              end="", file=sys.stderr, flush=True)
+        print(
+            f"\r{self.name}: {stage:<6} [{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1):3d}%",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )

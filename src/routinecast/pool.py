@@ -41,8 +41,9 @@ class Pool:
         """Run ``fn(*args)`` in a worker (or right here); its future."""
         if self.parallel:
             if self._executor is None:
-                self._executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                                     initializer=_ignore_interrupts)
+                self._executor = ProcessPoolExecutor(
+                    self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
+                )
                 for _ in range(self.jobs - 1):  # start them all now, while this job runs
                     self._executor.submit(os.getpid)
             return self._executor.submit(fn, *args)

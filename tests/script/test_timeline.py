@@ -37,7 +37,9 @@ def spans(timeline):
 
 
 def test_exact_positions_with_gaps_repeat_and_sides(write):
-    timeline = lay(write, """
+    timeline = lay(
+        write,
+        """
 steps:
   - section: Start
   - say: A.
@@ -49,11 +51,13 @@ steps:
     switch: Switch.
     steps:
       - say: '{side}'
-""", {"A.": 4000, "R1.": 800, "R2.": 800, "Switch.": 1600, "Left": 2400, "Right": 2000})
+""",
+        {"A.": 4000, "R1.": 800, "R2.": 800, "Switch.": 1600, "Left": 2400, "Right": 2000},
+    )
     assert spans(timeline) == [
-        ("silence", 0, 8000, None),        # head
+        ("silence", 0, 8000, None),  # head
         ("speech", 8000, 4000, "A."),
-        ("silence", 12000, 4000, None),    # gap between two lines
+        ("silence", 12000, 4000, None),  # gap between two lines
         ("speech", 16000, 800, "R1."),
         ("silence", 16800, 8000, None),
         ("speech", 24800, 800, "R2."),
@@ -63,20 +67,24 @@ steps:
         ("speech", 40000, 1600, "Switch."),
         ("silence", 41600, 4000, None),
         ("speech", 45600, 2000, "Right"),
-        ("silence", 47600, 16000, None),   # tail
+        ("silence", 47600, 16000, None),  # tail
     ]
     assert timeline.length == 63600
     assert [(c.label, c.start, c.end) for c in timeline.chapters] == [("Start", 0, 63600)]
 
 
 def test_hold_window_is_exact_and_then_starts_at_its_end(write):
-    timeline = lay(write, """
+    timeline = lay(
+        write,
+        """
 steps:
   - hold: 10s
     say: Hold.
     cues: [halfway, {countdown: 2}]
     then: Release.
-""", {"Hold.": 4000, "Halfway.": 6000, "Two": 3000, "One": 3000, "Release.": 5000})
+""",
+        {"Hold.": 4000, "Halfway.": 6000, "Two": 3000, "One": 3000, "Release.": 5000},
+    )
     assert spans(timeline) == [
         ("silence", 0, 8000, None),
         ("speech", 8000, 4000, "Hold."),
@@ -94,14 +102,23 @@ steps:
 
 
 def test_breath_phases_are_back_to_back(write):
-    timeline = lay(write, """
+    timeline = lay(
+        write,
+        """
 steps:
   - breathe: {in: 4, hold: 2, out: 6, rest: 1, cycles: 2, cue: tone}
-""")
+""",
+    )
     windows = [(w.kind, w.start, w.end - w.start) for w in timeline.windows]
     assert windows == [
-        ("in", 8000, 32000), ("hold_in", 40000, 16000), ("out", 56000, 48000), ("rest", 104000, 8000),
-        ("in", 112000, 32000), ("hold_in", 144000, 16000), ("out", 160000, 48000), ("rest", 208000, 8000),
+        ("in", 8000, 32000),
+        ("hold_in", 40000, 16000),
+        ("out", 56000, 48000),
+        ("rest", 104000, 8000),
+        ("in", 112000, 32000),
+        ("hold_in", 144000, 16000),
+        ("out", 160000, 48000),
+        ("rest", 208000, 8000),
     ]
     tones = [(e.start, e.length) for e in timeline.events if e.kind == "tone"]
     assert tones == [(8000, 28800), (56000, 43200), (112000, 28800), (160000, 43200)]
@@ -109,12 +126,16 @@ steps:
 
 def test_countdown_that_cannot_fit(write):
     with pytest.raises(RoutineError) as info:
-        lay(write, """
+        lay(
+            write,
+            """
 steps:
   - hold: 5s
     cues:
       - countdown: 3
-""", {"Three": 9000, "Two": 1000, "One": 1000})
+""",
+            {"Three": 9000, "Two": 1000, "One": 1000},
+        )
     (line,) = info.value.lines()
     assert line.endswith(
         "routine.yaml:8:9: 'Three' at 2.0s of the 5.0s hold is still speaking when 'Two' starts at 3.0s "
@@ -124,23 +145,33 @@ steps:
 
 def test_cue_overrunning_the_window_end(write):
     with pytest.raises(RoutineError) as info:
-        lay(write, """
+        lay(
+            write,
+            """
 steps:
   - hold: 5s
     cues:
       - remaining: 1
-""", {"One second left.": 8800})
+""",
+            {"One second left.": 8800},
+        )
     (line,) = info.value.lines()
-    assert line.endswith("routine.yaml:8:9: 'One second left.' at 4.0s of the 5.0s hold is still speaking when the 5.0s hold ends "
-                         "(overruns by 100 ms); use fewer or shorter cues, a longer window, or a faster voice.rate")
+    assert line.endswith(
+        "routine.yaml:8:9: 'One second left.' at 4.0s of the 5.0s hold is still speaking when the 5.0s hold ends "
+        "(overruns by 100 ms); use fewer or shorter cues, a longer window, or a faster voice.rate"
+    )
 
 
 def test_breath_word_longer_than_its_phase(write):
     with pytest.raises(RoutineError) as info:
-        lay(write, """
+        lay(
+            write,
+            """
 steps:
   - breathe: {in: 1, out: 2, cycles: 2}
-""", {"Breathe in": 9600, "Breathe out": 8000})
+""",
+            {"Breathe in": 9600, "Breathe out": 8000},
+        )
     assert [line.split(":", 1)[1] for line in info.value.lines()] == [
         "6:5: 'Breathe in' at 0.0s of the in-breath 1 of 2 is still speaking when the in-breath 1 of 2 ends "
         "(overruns by 200 ms); use fewer or shorter cues, a longer window, or a faster voice.rate",
@@ -150,7 +181,9 @@ steps:
 
 
 def test_chapters_cover_the_session(write):
-    timeline = lay(write, """
+    timeline = lay(
+        write,
+        """
 steps:
   - say: Welcome.
   - section: One
@@ -158,21 +191,31 @@ steps:
   - section: Two
   - section: Three
   - pause: 1s
-""", {"Welcome.": 8000})
+""",
+        {"Welcome.": 8000},
+    )
     assert [(c.label, c.start, c.end) for c in timeline.chapters] == [
-        ("T", 0, 16000), ("One", 16000, 32000), ("Three", 32000, 56000),
+        ("T", 0, 16000),
+        ("One", 16000, 32000),
+        ("Three", 32000, 56000),
     ]
 
 
 def test_timeline_file_is_exact(write):
-    timeline = lay(write, """
+    timeline = lay(
+        write,
+        """
 steps:
   - section: Only
   - say: Hello.
   - hold: 1s
-""", {"Hello.": 3528})
+""",
+        {"Hello.": 3528},
+    )
     assert json.loads(timeline.to_json()) == {
-        "title": "T", "sample_rate": 8000, "duration_ms": 4441.0,
+        "title": "T",
+        "sample_rate": 8000,
+        "duration_ms": 4441.0,
         "events": [
             {"kind": "silence", "start_ms": 0.0, "end_ms": 1000.0, "step": "output.head"},
             {"kind": "speech", "start_ms": 1000.0, "end_ms": 1441.0, "text": "Hello.", "step": "steps[1]"},
@@ -189,8 +232,17 @@ steps:
 _leaf = st.one_of(
     st.builds(lambda t: f"- say: Line {t}.", st.integers(0, 5)),
     st.builds(lambda ms: f"- pause: {ms}ms", st.integers(1, 3000)),
-    st.builds(lambda s, h: f"- hold: {s}s\n  say: Hold {h}.\n  cues: [halfway]\n  then: Out.", st.integers(2, 20), st.integers(0, 3)),
-    st.builds(lambda i, o, c: f"- breathe: {{in: {i}, out: {o}, cycles: {c}, cue: tone}}", st.integers(1, 6), st.integers(1, 8), st.integers(1, 3)),
+    st.builds(
+        lambda s, h: f"- hold: {s}s\n  say: Hold {h}.\n  cues: [halfway]\n  then: Out.",
+        st.integers(2, 20),
+        st.integers(0, 3),
+    ),
+    st.builds(
+        lambda i, o, c: f"- breathe: {{in: {i}, out: {o}, cycles: {c}, cue: tone}}",
+        st.integers(1, 6),
+        st.integers(1, 8),
+        st.integers(1, 3),
+    ),
     st.just("- bell: soft"),
 )
 
@@ -218,8 +270,10 @@ def test_timeline_invariants(tmp_path_factory, body, clip):
     path.write_text(HEADER + "steps:\n" + _indent(body, 2) + "\n")
     routine = load_routine(path)
     items = expand(routine)
-    lengths = {s.spoken if isinstance(s, Spoken) else s.key: clip if isinstance(s, Spoken) else s.ms * 8
-               for s in sounding(items)}
+    lengths = {
+        s.spoken if isinstance(s, Spoken) else s.key: clip if isinstance(s, Spoken) else s.ms * 8
+        for s in sounding(items)
+    }
     try:
         timeline = layout(routine, items, lengths)
     except RoutineError as exc:  # a cue that cannot fit is reported, never laid out wrong

@@ -23,11 +23,11 @@ def test_limiter_never_exceeds_its_ceiling(audio, ceiling):
 
 def test_compressor_turns_down_only_what_is_loud():
     rate = 8000
-    quiet = 0.01 * np.sin(np.arange(rate) / 3).astype(np.float32)   # about -43 dBFS: below threshold
-    loud = 0.8 * np.sin(np.arange(rate) / 3).astype(np.float32)     # about -5 dBFS: above it
+    quiet = 0.01 * np.sin(np.arange(rate) / 3).astype(np.float32)  # about -43 dBFS: below threshold
+    loud = 0.8 * np.sin(np.arange(rate) / 3).astype(np.float32)  # about -5 dBFS: above it
     assert np.allclose(loudness.compress(quiet, rate), quiet, atol=1e-6)
     squeezed = loudness.compress(loud, rate)
-    level = 20 * np.log10(np.sqrt(np.mean(squeezed[rate // 4:-rate // 4] ** 2)))
+    level = 20 * np.log10(np.sqrt(np.mean(squeezed[rate // 4 : -rate // 4] ** 2)))
     # 3:1 above -26 dBFS: about -5 dB in comes out near -26 + 21/3 = -19 dB
     assert -20.5 < level < -17.5
 

@@ -28,14 +28,18 @@ def probe(path: Path) -> dict:
     text = _run("-i", str(path)).stderr.decode()
     h, m, s = re.search(r"Duration: (\d+):(\d+):(\d+\.\d+)", text).groups()
     stream = re.search(r"Stream #0:0: Audio: (.+)", text).group(1)
-    chapters = [(title, float(start) * 1000, float(end) * 1000) for start, end, title in re.findall(
-        r"Chapter #0:\d+: start (\S+), end (\S+)\n\s+Metadata:\n\s+title\s+: (.+)", text)]
+    chapters = [
+        (title, float(start) * 1000, float(end) * 1000)
+        for start, end, title in re.findall(
+            r"Chapter #0:\d+: start (\S+), end (\S+)\n\s+Metadata:\n\s+title\s+: (.+)", text
+        )
+    ]
     return {"duration_ms": (int(h) * 3600 + int(m) * 60 + float(s)) * 1000, "stream": stream, "chapters": chapters}
 
 
 def ebur128(path: Path) -> dict:
     """Integrated loudness (LUFS), loudness range (LU) and true peak (dBTP) from ffmpeg's ebur128 filter."""
     text = _run("-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-").stderr.decode()
-    summary = text[text.rindex("Summary:"):]
+    summary = text[text.rindex("Summary:") :]
     value = lambda label: float(re.search(rf"{label}:\s+(-?[\d.]+|-inf)", summary).group(1))  # noqa: E731
     return {"I": value("I"), "LRA": value("LRA"), "TP": value("Peak")}

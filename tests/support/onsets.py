@@ -6,7 +6,7 @@ import numpy as np
 
 WINDOW_MS = 1
 THRESHOLD = 0.002  # RMS of a 1 ms window; the engine's quietest onsets sit above this
-QUIET_MS = 150     # an onset is a rise out of at least this much quiet
+QUIET_MS = 150  # an onset is a rise out of at least this much quiet
 
 
 def detect_onsets(audio: np.ndarray, rate: int) -> list[float]:
@@ -20,7 +20,7 @@ def detect_onsets(audio: np.ndarray, rate: int) -> list[float]:
         if is_loud:
             if quiet_run >= QUIET_MS:
                 # Refine to the first sample above the threshold within the window.
-                part = np.abs(audio[index * hop:(index + 1) * hop])
+                part = np.abs(audio[index * hop : (index + 1) * hop])
                 first = int(np.argmax(part > THRESHOLD)) if (part > THRESHOLD).any() else 0
                 onsets.append((index * hop + first) * 1000 / rate)
             quiet_run = 0

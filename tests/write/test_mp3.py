@@ -17,8 +17,10 @@ from routinecast.write.segments import ZEROS_AFTER, ZEROS_BEFORE, split
 from tests.support import decoders
 
 
-@pytest.mark.parametrize("rate, kbps", [(44100, 64), (48000, 128), (32000, 32), (22050, 64), (24000, 48),
-                                        (16000, 32), (11025, 16), (8000, 8)])
+@pytest.mark.parametrize(
+    "rate, kbps",
+    [(44100, 64), (48000, 128), (32000, 32), (22050, 64), (24000, 48), (16000, 32), (11025, 16), (8000, 8)],
+)
 def test_both_decoders_return_exactly_the_samples_written(tmp_path, rate, kbps):
     n = rate * 2 + 321  # not a whole number of frames
     tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(n) / rate)).astype(np.float32)
@@ -41,11 +43,11 @@ def test_info_frame_fields(tmp_path):
     encoder.encode(path, [np.zeros(samples, dtype=np.float32)], 44100, "mp3", 64)
     raw = path.read_bytes()
     at = raw.index(b"Info")
-    flags, frames, size = struct.unpack(">III", raw[at + 4:at + 16])
+    flags, frames, size = struct.unpack(">III", raw[at + 4 : at + 16])
     assert (flags, size) == (0x0F, len(raw))
     frame = 144 * 64000 // 44100
     assert frames == len(raw[frame:]) // frame  # every frame after the Info frame, none before
-    lame = raw[at + 120:at + 156]
+    lame = raw[at + 120 : at + 156]
     assert lame[:9] == b"LAME3.100"
     delay_padding = int.from_bytes(lame[21:24], "big")
     assert delay_padding >> 12 == mp3.ENCODER_DELAY
@@ -67,8 +69,14 @@ def test_wav_clips_instead_of_wrapping(tmp_path):
 @pytest.mark.parametrize("rate, kbps", [(44100, 64), (48000, 128), (22050, 64), (8000, 8)])
 def test_parts_encoded_apart_join_like_one_stream(tmp_path, rate, kbps):
     frame = frame_samples(rate)
-    runs = [("speech", rate // 2), ("silence", rate), ("speech", rate // 3), ("silence", 3 * rate),
-            ("speech", rate // 4), ("silence", 1234)]
+    runs = [
+        ("speech", rate // 2),
+        ("silence", rate),
+        ("speech", rate // 3),
+        ("silence", 3 * rate),
+        ("speech", rate // 4),
+        ("silence", 1234),
+    ]
     events, pieces, pos = [], [], 0
     for kind, n in runs:
         events.append(Event(kind, pos, n, "s", source=None if kind == "silence" else "x"))
@@ -87,14 +95,14 @@ def test_parts_encoded_apart_join_like_one_stream(tmp_path, rate, kbps):
                 stream.silence(part.length // frame)
             else:
                 whole = part.length // frame if i + 1 < len(parts) else None
-                stream.add(*mp3.encode_part(handle, [pcm[part.start:part.end]], rate, kbps, whole))
+                stream.add(*mp3.encode_part(handle, [pcm[part.start : part.end]], rate, kbps, whole))
         assert stream.close() == len(pcm)
     encoder.encode(tmp_path / "one.mp3", [pcm], rate, "mp3", kbps)
     joined, one = (soundfile.read(str(tmp_path / name), dtype="float32")[0] for name in ("parts.mp3", "one.mp3"))
     assert len(joined) == len(decoders.decode(path)) == len(one) == len(pcm)
 
     def snr(decoded):
-        return 10 * np.log10(np.sum(pcm ** 2) / np.sum((decoded - pcm) ** 2))
+        return 10 * np.log10(np.sum(pcm**2) / np.sum((decoded - pcm) ** 2))
 
     assert snr(joined) > snr(one) - 0.5 and snr(joined) > 10
     for part in parts[1:]:  # no click where parts meet: no more there than the one-stream encode has
@@ -102,7 +110,7 @@ def test_parts_encoded_apart_join_like_one_stream(tmp_path, rate, kbps):
         assert np.abs(joined[near]).max() <= np.abs(one[near]).max() + 0.02
     for part in parts:
         if part.silent:  # copied frames of silence are silence
-            assert not joined[part.start + 2 * frame:part.end - 2 * frame].any()
+            assert not joined[part.start + 2 * frame : part.end - 2 * frame].any()
 
 
 def test_a_part_keeps_exactly_the_frames_asked_for():

@@ -24,8 +24,8 @@ def timeline_of(runs: list[tuple[str, int]], background: Background | None = Non
 
 def test_long_silence_becomes_a_silent_part_between_margins():
     timeline = timeline_of([("speech", 10_000), ("silence", 30_000), ("speech", 5_000)])
-    first = -(-(10_000 + ZEROS_BEFORE) // FRAME) * FRAME      # 12672
-    last = (40_000 - ZEROS_AFTER) // FRAME * FRAME              # 38592
+    first = -(-(10_000 + ZEROS_BEFORE) // FRAME) * FRAME  # 12672
+    last = (40_000 - ZEROS_AFTER) // FRAME * FRAME  # 38592
     assert split(timeline, FRAME) == [Part(0, first, False), Part(first, last, True), Part(last, 45_000, False)]
 
 
@@ -51,9 +51,10 @@ def test_silence_too_short_for_the_margins_is_not_cut():
 
 
 @settings(max_examples=200, deadline=None)
-@given(runs=st.lists(st.tuples(st.sampled_from(["speech", "silence"]), st.integers(1, 200_000)), min_size=1,
-                     max_size=40),
-       frame=st.sampled_from([576, 1152]))
+@given(
+    runs=st.lists(st.tuples(st.sampled_from(["speech", "silence"]), st.integers(1, 200_000)), min_size=1, max_size=40),
+    frame=st.sampled_from([576, 1152]),
+)
 def test_parts_tile_the_session_and_every_cut_is_inside_silence(runs, frame):
     timeline = timeline_of(runs)
     parts = split(timeline, frame)

@@ -17,10 +17,10 @@ from ..script.timeline import Timeline
 from ..sound import loudness
 from ..sound.recordings import decode_audio
 
-ATTACK_S = 0.25     # the bed dips this long before a sound starts
-RELEASE_S = 0.8     # and comes back over this long after it ends
-MERGE_S = 1.5       # sounds closer than this count as one, so the bed stays down between words
-CROSSFADE_S = 1.0   # at the loop point of a file bed
+ATTACK_S = 0.25  # the bed dips this long before a sound starts
+RELEASE_S = 0.8  # and comes back over this long after it ends
+MERGE_S = 1.5  # sounds closer than this count as one, so the bed stays down between words
+CROSSFADE_S = 1.0  # at the loop point of a file bed
 # Pinking filter (Paul Kellet's economy version): white noise in, about -3 dB/octave out.
 _PINK = ([0.049922035, -0.095993537, 0.050612699, -0.004408786], [1.0, -2.494956002, 2.017265875, -0.522189400])
 # Leaky integrator: white in, about -6 dB/octave (brown) out, with no drift.
@@ -71,7 +71,7 @@ class Bed:
         while index > 0 and self.spans[index - 1][1] + release > start:
             index -= 1
         t = start + np.arange(n)
-        for a, b in self.spans[index:first + 1]:
+        for a, b in self.spans[index : first + 1]:
             if b + release < start or a - attack > start + n:
                 continue
             rise = np.clip((t - (a - attack)) / attack, 0.0, 1.0)

@@ -19,8 +19,14 @@ from .background import Bed
 CHUNK = 1 << 16
 
 
-def stream(timeline: Timeline, bank: AudioBank, bed: Bed | None = None, chunk: int = CHUNK,
-           start: int = 0, end: int | None = None) -> Iterator[np.ndarray]:
+def stream(
+    timeline: Timeline,
+    bank: AudioBank,
+    bed: Bed | None = None,
+    chunk: int = CHUNK,
+    start: int = 0,
+    end: int | None = None,
+) -> Iterator[np.ndarray]:
     """The session's float32 samples, in order, as arrays of at most ``chunk`` samples.
 
     ``start`` and ``end`` select a stretch of the session (without a bed, which plays from the start).
@@ -53,7 +59,7 @@ def _foreground(timeline: Timeline, bank: AudioBank, chunk: int, start: int, end
         if len(audio) != event.length:
             raise RuntimeError(f"audio for {event.step} is {len(audio)} samples, the timeline says {event.length}")
         for at in range(lo, hi, chunk):
-            yield audio[at:min(at + chunk, hi)]
+            yield audio[at : min(at + chunk, hi)]
 
 
 def render(timeline: Timeline, bank: AudioBank, bed: Bed | None = None) -> np.ndarray:
@@ -61,7 +67,7 @@ def render(timeline: Timeline, bank: AudioBank, bed: Bed | None = None) -> np.nd
     out = np.zeros(timeline.length, dtype=np.float32)
     for event in timeline.events:
         if event.source is not None:
-            out[event.start:event.end] = bank.get(event.source)
+            out[event.start : event.end] = bank.get(event.source)
     if bed is not None:
         out += bed.chunk(0, timeline.length)
     return out

@@ -57,7 +57,9 @@ def read_document(path: str | Path) -> Document:
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise RoutineError(
             Problem(
-                name, line, col,
+                name,
+                line,
+                col,
                 f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8",
             )
         ) from None
@@ -67,9 +69,7 @@ def read_document(path: str | Path) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "cannot parse"
-        raise RoutineError(
-            Problem(name, mark.line + 1, mark.column + 1, f"YAML syntax error: {what}")
-        ) from None
+        raise RoutineError(Problem(name, mark.line + 1, mark.column + 1, f"YAML syntax error: {what}")) from None
     except yaml.reader.ReaderError as exc:  # a control character YAML forbids
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -79,9 +79,7 @@ def read_document(path: str | Path) -> Document:
     finally:
         loader.dispose()
     if root is None:
-        raise RoutineError(
-            Problem(name, 1, 1, "file is empty; a routine needs at least 'title' and 'steps'")
-        )
+        raise RoutineError(Problem(name, 1, 1, "file is empty; a routine needs at least 'title' and 'steps'"))
     document = Document(path=path, name=name, root=root, loader=loader)
     problems = _structure_problems(document, root)
     if problems:
@@ -89,7 +87,9 @@ def read_document(path: str | Path) -> Document:
     return document
 
 
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+}
 
 
 def _structure_problems(document: Document, node: yaml.Node) -> list[Problem]:

@@ -24,7 +24,9 @@ class Fields:
     def fail(self, node: yaml.Node | None, message: str) -> None:
         self.problems.append(self.doc.problem(node, message))
 
-    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+    def mapping(
+        self, node: yaml.Node, what: str, allowed: tuple[str, ...]
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         """Keys of a mapping node with their key and value nodes; unknown keys are reported."""
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, f"{what} must be a mapping of keys to values")
@@ -40,7 +42,9 @@ class Fields:
             out[name] = (key, value)
         return out
 
-    def text(self, node: yaml.Node, what: str, fields: frozenset[str] = frozenset(), allow_empty: bool = False) -> str | None:
+    def text(
+        self, node: yaml.Node, what: str, fields: frozenset[str] = frozenset(), allow_empty: bool = False
+    ) -> str | None:
         if not isinstance(node, yaml.ScalarNode):
             self.fail(node, f"'{what}' must be text")
             return None
@@ -72,7 +76,12 @@ class Fields:
             known = ("side", "round", "rounds", "n")
             hint = difflib.get_close_matches(name, known, n=1)
             if name in known and not spec and not conversion:
-                where = {"side": "inside 'sides'", "round": "inside 'repeat'", "rounds": "inside 'repeat'", "n": "in cue words"}[name]
+                where = {
+                    "side": "inside 'sides'",
+                    "round": "inside 'repeat'",
+                    "rounds": "inside 'repeat'",
+                    "n": "in cue words",
+                }[name]
                 self.fail(node, f"placeholder {written} is only available {where}")
             elif hint:
                 self.fail(node, f"unknown placeholder {written}; did you mean {{{hint[0]}}}?")
@@ -140,7 +149,10 @@ class Fields:
             self.fail(node, f"'{what}' must be a {', '.join(s.lstrip('.') for s in suffixes)} file; got '{name}'")
             return None
         if not path.is_file():
-            self.fail(node, f"{what} file '{name}' not found (looked in {path.parent}); paths are relative to the routine file")
+            self.fail(
+                node,
+                f"{what} file '{name}' not found (looked in {path.parent}); paths are relative to the routine file",
+            )
             return None
         return path
 

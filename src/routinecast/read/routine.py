@@ -21,13 +21,24 @@ from .steps import StepReader
 MAX_SPOKEN_LINES = 20_000
 NOISES = ("brown", "pink", "white")
 _TOP_KEYS = (
-    "title", "description", "author", "voice", "lexicon", "output", "cues", "background", "tags", "cover", "steps",
+    "title",
+    "description",
+    "author",
+    "voice",
+    "lexicon",
+    "output",
+    "cues",
+    "background",
+    "tags",
+    "cover",
+    "steps",
 )
 _BACKGROUND_KEYS = ("noise", "file", "level", "duck", "fade")
 _TAG_KEYS = ("track", "disc", "year", "genre")
 _VOICE_KEYS = ("name", "rate", "volume", "gap")
 _OUTPUT_KEYS = ("format", "sample_rate", "bitrate", "head", "tail", "album", "loudness")
 _CUE_WORD_KEYS = ("halfway", "remaining", "remaining_one", "breathe_in", "hold", "breathe_out", "numbers")
+
 
 def load_routine(path: str | Path) -> Routine:
     """Read, parse and validate a routine file; raise :class:`RoutineError` listing every problem."""
@@ -59,15 +70,31 @@ class _Validator(StepReader):
             steps = self.steps(steps_node, "steps", frozenset(), 1)
             total = self.declared_ms + (output.head_ms + output.tail_ms if output else 0)
             if total > MAX_SESSION_MS:
-                self.fail(steps_key, f"session is at least {format_ms(total)} long, over the 12-hour limit; shorten pauses, holds or repeats")
+                self.fail(
+                    steps_key,
+                    f"session is at least {format_ms(total)} long, over the 12-hour limit; "
+                    "shorten pauses, holds or repeats",
+                )
             elif self.spoken_lines > MAX_SPOKEN_LINES:
-                self.fail(steps_key, f"session speaks {self.spoken_lines} lines, over the limit of {MAX_SPOKEN_LINES}; reduce repeats")
+                self.fail(
+                    steps_key,
+                    f"session speaks {self.spoken_lines} lines, over the limit of {MAX_SPOKEN_LINES}; reduce repeats",
+                )
         if self.problems:
             raise RoutineError(sorted(self.problems, key=lambda p: (p.line, p.col)))
         return Routine(
-            title=title, steps=steps, source=self.doc.name, description=description, author=author,
-            voice=voice, lexicon=lexicon_module.merge(own_lexicon), output=output, cues=cues,
-            background=background, tags=tags, cover=cover,
+            title=title,
+            steps=steps,
+            source=self.doc.name,
+            description=description,
+            author=author,
+            voice=voice,
+            lexicon=lexicon_module.merge(own_lexicon),
+            output=output,
+            cues=cues,
+            background=background,
+            tags=tags,
+            cover=cover,
         )
 
     def voice(self, node: yaml.Node) -> Voice:
@@ -158,7 +185,10 @@ class _Validator(StepReader):
             if name in keys:
                 value = self.db(keys[name][1], f"background.{name}")
                 if value is not None and not low <= value <= high:
-                    self.fail(keys[name][1], f"'background.{name}' must be between {low}dB and {high}dB; got {shown(keys[name][1])}")
+                    self.fail(
+                        keys[name][1],
+                        f"'background.{name}' must be between {low}dB and {high}dB; got {shown(keys[name][1])}",
+                    )
                 values[f"{name}_db"] = value
         if "fade" in keys:
             values["fade_ms"] = self.duration(keys["fade"][1], "background.fade", allow_zero=True)

@@ -42,9 +42,15 @@ class StepReader(Fields):
         self.spoken_lines = 0
         """Lines spoken, weighted likewise."""
         self._readers = {
-            "say": self.step_say, "pause": self.step_pause, "section": self.step_section,
-            "repeat": self.step_repeat, "sides": self.step_sides, "hold": self.step_hold,
-            "breathe": self.step_breathe, "bell": self.step_bell, "sound": self.step_sound,
+            "say": self.step_say,
+            "pause": self.step_pause,
+            "section": self.step_section,
+            "repeat": self.step_repeat,
+            "sides": self.step_sides,
+            "hold": self.step_hold,
+            "breathe": self.step_breathe,
+            "bell": self.step_bell,
+            "sound": self.step_sound,
         }
 
     def steps(self, node: yaml.Node, path: str, fields: frozenset[str], weight: int) -> tuple[Step, ...]:
@@ -161,10 +167,18 @@ class StepReader(Fields):
         hold_text = format_ms(hold_ms) if hold_ms else ""
         if isinstance(item, yaml.ScalarNode) and item.value == "halfway":
             return Cue("halfway", 0, None, where)
-        keys = self.mapping(item, "cue", ("remaining", "countdown", "at", "say")) if isinstance(item, yaml.MappingNode) else None
+        keys = (
+            self.mapping(item, "cue", ("remaining", "countdown", "at", "say"))
+            if isinstance(item, yaml.MappingNode)
+            else None
+        )
         if keys is None:
             if not isinstance(item, yaml.MappingNode):
-                self.fail(item, f"unknown cue {shown(item)}; a cue is halfway, {{remaining: N}}, {{countdown: N}} or {{at: 8s, say: ...}}")
+                self.fail(
+                    item,
+                    f"unknown cue {shown(item)}; "
+                    "a cue is halfway, {remaining: N}, {countdown: N} or {at: 8s, say: ...}",
+                )
             return None
         for kind in ("remaining", "countdown"):
             if kind in keys:
@@ -175,7 +189,11 @@ class StepReader(Fields):
                 # may start right at the opening of the hold.
                 limit = seconds * 1000 + (kind == "remaining")
                 if hold_ms is not None and limit > hold_ms:
-                    self.fail(keys[kind][1], f"'{kind}: {seconds}' does not fit in the {hold_text} hold; use a smaller number or a longer hold")
+                    self.fail(
+                        keys[kind][1],
+                        f"'{kind}: {seconds}' does not fit in the {hold_text} hold; "
+                        "use a smaller number or a longer hold",
+                    )
                     return None
                 return Cue(kind, seconds, None, where)
         if "at" in keys:
@@ -184,7 +202,11 @@ class StepReader(Fields):
             if "say" not in keys:
                 self.fail(keys["at"][0], "cue 'at' needs 'say', the words to speak")
             if offset is not None and hold_ms is not None and offset >= hold_ms:
-                self.fail(keys["at"][1], f"cue at {format_ms(offset)} is beyond the end of the {hold_text} hold; use an offset below {format_ms(hold_ms)}")
+                self.fail(
+                    keys["at"][1],
+                    f"cue at {format_ms(offset)} is beyond the end of the {hold_text} hold; "
+                    f"use an offset below {format_ms(hold_ms)}",
+                )
                 return None
             return Cue("at", offset, text, where) if offset is not None and text else None
         self.fail(item, "cue needs one of: remaining, countdown, at")
@@ -230,7 +252,10 @@ class StepReader(Fields):
         if "preset" in parts:
             preset = self.doc.scalar(parts["preset"][1]) if isinstance(parts["preset"][1], yaml.ScalarNode) else None
             if preset not in BELLS:
-                self.fail(parts["preset"][1], f"bell preset must be one of {', '.join(BELLS)}; got {shown(parts['preset'][1])}")
+                self.fail(
+                    parts["preset"][1],
+                    f"bell preset must be one of {', '.join(BELLS)}; got {shown(parts['preset'][1])}",
+                )
                 return None
         gain = self.db(parts["gain"][1], "bell.gain") if "gain" in parts else 0.0
         return Bell(preset, gain, where) if gain is not None else None

@@ -6,7 +6,6 @@ spoken line lasts is not known yet; ``timeline.layout`` places the items once
 the engine has spoken them.
 """
 
-
 from __future__ import annotations
 
 from ..errors import Problem, RoutineError
@@ -52,8 +51,12 @@ class _Expander:
             text = template.format_map(context)
         except KeyError as exc:
             raise RoutineError(
-                Problem(self.routine.source, where.line, where.col,
-                        f"cue words use {{{exc.args[0]}}}, which has no value here; remove it from 'cues'")
+                Problem(
+                    self.routine.source,
+                    where.line,
+                    where.col,
+                    f"cue words use {{{exc.args[0]}}}, which has no value here; remove it from 'cues'",
+                )
             ) from None
         text = text[:1].upper() + text[1:]
         return Spoken(text, respell(text, self.routine.lexicon), where, anchored)
@@ -106,8 +109,7 @@ class _Expander:
             return [(hold_ms - cue.value * 1000, text)]
         if cue.kind == "countdown":
             return [
-                (hold_ms - k * 1000, self.line(words.number(k), context, cue.where))
-                for k in range(cue.value, 0, -1)
+                (hold_ms - k * 1000, self.line(words.number(k), context, cue.where)) for k in range(cue.value, 0, -1)
             ]
         return [(cue.value, self.line(cue.text or "", context, cue.where))]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Union
 
 from ..model import Sound, Where
 
@@ -107,7 +106,7 @@ class Chapter:
     """The section step."""
 
 
-Item = Union[Spoken, Tone, Recording, Silent, Window, Chapter]
+Item = Spoken | Tone | Recording | Silent | Window | Chapter
 
 
 def sounding(items: list[Item]) -> Iterator[Spoken | Tone | Recording]:

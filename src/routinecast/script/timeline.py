@@ -90,13 +90,17 @@ class Timeline:
             "sample_rate": self.sample_rate,
             "duration_ms": ms(self.length),
             "events": [
-                {"kind": e.kind, "start_ms": ms(e.start), "end_ms": ms(e.end),
-                 **({"text": e.text} if e.text is not None else {}), "step": e.step}
+                {
+                    "kind": e.kind,
+                    "start_ms": ms(e.start),
+                    "end_ms": ms(e.end),
+                    **({"text": e.text} if e.text is not None else {}),
+                    "step": e.step,
+                }
                 for e in self.events
             ],
             "windows": [
-                {"kind": w.kind, "start_ms": ms(w.start), "end_ms": ms(w.end), "step": w.label}
-                for w in self.windows
+                {"kind": w.kind, "start_ms": ms(w.start), "end_ms": ms(w.end), "step": w.label} for w in self.windows
             ],
             **({"background": _background_json(self.background)} if self.background else {}),
             # ID3 chapter frames hold whole milliseconds; the file lists the same times.
@@ -142,8 +146,14 @@ class _Layout:
         self.silence(to_samples(self.routine.output.tail_ms, self.rate), Where("output.tail", 1, 1))
         if self.problems:
             raise RoutineError(self.problems)
-        return Timeline(self.routine.title, self.rate, tuple(self.events), tuple(self.windows), self.chapters(),
-                        self.routine.background)
+        return Timeline(
+            self.routine.title,
+            self.rate,
+            tuple(self.events),
+            tuple(self.windows),
+            self.chapters(),
+            self.routine.background,
+        )
 
     def chapters(self) -> tuple[Span, ...]:
         marks = self.marks
@@ -215,13 +225,16 @@ class _Layout:
         # every clash in the routine is reported at once.
         self.pos = end
 
-    def clash(self, window: Window, first: tuple[int, Spoken | Tone], second: tuple[int, Spoken | Tone] | None, over: int) -> None:
+    def clash(
+        self, window: Window, first: tuple[int, Spoken | Tone], second: tuple[int, Spoken | Tone] | None, over: int
+    ) -> None:
         over_ms = -(-over * 1000 // self.rate)  # rounded up: "by 0 ms" would be no clash
         what = f"{_name(first[1])} at {format_ms(first[0])} of the {window.label}"
         if second is None:
             message = f"{what} is still speaking when the {window.label} ends (overruns by {over_ms} ms)"
         else:
-            message = f"{what} is still speaking when {_name(second[1])} starts at {format_ms(second[0])} (overlaps by {over_ms} ms)"
+            starts = f"{_name(second[1])} starts at {format_ms(second[0])}"
+            message = f"{what} is still speaking when {starts} (overlaps by {over_ms} ms)"
         hint = "use fewer or shorter cues, a longer window, or a faster voice.rate"
         self.fail(first[1].where, f"{message}; {hint}")
 

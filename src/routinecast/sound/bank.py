@@ -69,8 +69,14 @@ class AudioBank:
                 except soundfile.LibsndfileError as exc:
                     reason = exc.error_string.rstrip(".").lower()
                     where = item.where
-                    problems.append(Problem(routine.source, where.line, where.col,
-                                            f"cannot read sound file '{item.step.path.name}' ({reason}); use wav, flac, ogg or mp3"))
+                    problems.append(
+                        Problem(
+                            routine.source,
+                            where.line,
+                            where.col,
+                            f"cannot read sound file '{item.step.path.name}' ({reason}); use wav, flac, ogg or mp3",
+                        )
+                    )
         if problems:
             raise RoutineError(problems)
 

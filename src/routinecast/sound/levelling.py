@@ -23,24 +23,30 @@ Codec = Callable[[np.ndarray], np.ndarray]
 """Audio in, the same audio through the output encoder and back."""
 
 
-def voice_gain(store: ClipStore, output: Output, calibration: list[ClipRef], pool: Pool,
-               codec: Codec | None) -> Future[float]:
+def voice_gain(
+    store: ClipStore, output: Output, calibration: list[ClipRef], pool: Pool, codec: Codec | None
+) -> Future[float]:
     """The voice gain (dB) that brings ``calibration`` (``loudness.CALIBRATION`` in the session's voice),
     through the chain and the output codec, to the loudness target.
 
     ``codec`` round-trips audio through the output encoder (``None`` for a lossless output).
     Remembered in ``store``; when it is not known yet, it is measured in one of ``pool``'s workers.
     """
-    key = clip_key(sample=[ref.key for ref in calibration], target=output.loudness, chain=loudness.CHAIN,
-                   codec=(output.format or "mp3", output.bitrate))
+    key = clip_key(
+        sample=[ref.key for ref in calibration],
+        target=output.loudness,
+        chain=loudness.CHAIN,
+        codec=(output.format or "mp3", output.bitrate),
+    )
     known = store.recall(key)
     if known is not None:
         return done(lambda: known)
     return pool.submit(_measure_voice, store, output, calibration, key, codec)
 
 
-def _measure_voice(store: ClipStore, output: Output, calibration: list[ClipRef], key: str,
-                   codec: Codec | None) -> float:
+def _measure_voice(
+    store: ClipStore, output: Output, calibration: list[ClipRef], key: str, codec: Codec | None
+) -> float:
     rate = output.sample_rate
     gain = loudness.voice_gain([read_clip(store, ref.key) for ref in calibration], rate, output.loudness, codec)
     store.remember(key, gain)

@@ -24,12 +24,12 @@ import soxr
 # scipy and pyloudnorm are imported where used: together they add about 75 MB to a
 # process, and a cached rebuild (gain remembered, clips processed) needs neither.
 
-CEILING_DBTP = -3.0        # limiter ceiling; the file is checked at -1.0 dBTP after MP3 encoding
+CEILING_DBTP = -3.0  # limiter ceiling; the file is checked at -1.0 dBTP after MP3 encoding
 COMP_THRESHOLD_DB = -26.0
 COMP_RATIO = 3.0
 COMP_WINDOW_MS = 10
 LIMIT_WINDOW_MS = 10
-SPACING_S = 1.0            # quiet between clips in the measured sample
+SPACING_S = 1.0  # quiet between clips in the measured sample
 # Spoken by the session's voice to measure it: varied, calm instructional sentences.
 CALIBRATION = (
     "Find a comfortable position and let your shoulders soften away from your ears.",
@@ -65,16 +65,17 @@ def true_peak_envelope(audio: np.ndarray, rate: int, block: int = 1 << 16) -> np
     stream = soxr.ResampleStream(rate, 4 * rate, 1, dtype="float32", quality="HQ")
     carry, done = np.zeros(0, dtype=np.float32), 0
     for start in range(0, len(audio), block):
-        piece = np.asarray(audio[start:start + block], dtype=np.float32)
+        piece = np.asarray(audio[start : start + block], dtype=np.float32)
         up = np.abs(np.concatenate([carry, stream.resample_chunk(piece, last=start + block >= len(audio))]))
         whole = min(len(up) // 4, len(audio) - done)
-        out[done:done + whole] = up[: 4 * whole].reshape(whole, 4).max(axis=1)
-        carry, done = up[4 * whole:], done + whole
+        out[done : done + whole] = up[: 4 * whole].reshape(whole, 4).max(axis=1)
+        carry, done = up[4 * whole :], done + whole
     return out
 
 
-def limit(audio: np.ndarray, rate: int, ceiling_db: float = CEILING_DBTP,
-          envelope: np.ndarray | None = None) -> np.ndarray:
+def limit(
+    audio: np.ndarray, rate: int, ceiling_db: float = CEILING_DBTP, envelope: np.ndarray | None = None
+) -> np.ndarray:
     """A look-ahead limiter: no (oversampled) peak above ``ceiling_db``, gain changes smoothed.
 
     ``envelope`` may pass in ``true_peak_envelope(audio)`` when it is already known.
@@ -112,8 +113,9 @@ def measure(audio: np.ndarray, rate: int) -> float:
     return float(loudness) if np.isfinite(loudness) else -70.0
 
 
-def voice_gain(clips: list[np.ndarray], rate: int, target: float,
-               codec: Callable[[np.ndarray], np.ndarray] | None = None) -> float:
+def voice_gain(
+    clips: list[np.ndarray], rate: int, target: float, codec: Callable[[np.ndarray], np.ndarray] | None = None
+) -> float:
     """The gain (dB) that brings these speech clips, through the chain, to ``target`` LUFS.
 
     ``codec`` round-trips audio through the output encoder; low-bitrate MP3 takes

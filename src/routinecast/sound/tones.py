@@ -41,7 +41,7 @@ def render_tone(name: str, ms: int, gain_db: float, sample_rate: int) -> np.ndar
         envelope = np.ones(n)
         attack, release = min(int(0.04 * sample_rate), n // 4), n // 3
         envelope[:attack] = 0.5 - 0.5 * np.cos(np.pi * np.arange(attack) / max(attack, 1))
-        envelope[n - release:] *= 0.5 + 0.5 * np.cos(np.pi * np.arange(release) / max(release, 1))
+        envelope[n - release :] *= 0.5 + 0.5 * np.cos(np.pi * np.arange(release) / max(release, 1))
         out = np.sin(phase) * envelope
         level_db = TONE_LEVEL_DB
     else:

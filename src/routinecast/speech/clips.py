@@ -18,6 +18,8 @@ TRIM_MARGIN_MS = 2
 FADE_MS = 3
 # Bump when clip processing changes, so old cache entries are not reused.
 PROCESSING_VERSION = 1
+
+
 @dataclass(frozen=True)
 class ClipRef:
     """Where a line's audio is and how long it lasts."""
@@ -26,6 +28,7 @@ class ClipRef:
     """Key of the clip in the store."""
     samples: int
     """Length at the output sample rate."""
+
 
 def prepare_clip(samples: np.ndarray, rate: int, out_rate: int) -> np.ndarray:
     """Trim silence, resample to ``out_rate`` and fade the edges; returns int16 samples.
@@ -37,7 +40,7 @@ def prepare_clip(samples: np.ndarray, rate: int, out_rate: int) -> np.ndarray:
     if loud.size == 0:
         return np.zeros(0, dtype=np.int16)
     margin = rate * TRIM_MARGIN_MS // 1000
-    audio = audio[max(loud[0] - margin, 0): loud[-1] + 1]
+    audio = audio[max(loud[0] - margin, 0) : loud[-1] + 1]
     if rate != out_rate:
         audio = soxr.resample(audio, rate, out_rate, quality="HQ")
     return to_pcm16(fade_edges(audio, out_rate))

@@ -37,9 +37,14 @@ def resolve_voice(engine: Engine, routine: Routine) -> VoiceSpec:
     tip = f"did you mean '{hint[0]}'? " if hint else ""
     where = routine.voice.where
     raise RoutineError(
-        Problem(routine.source, where.line if where else 1, where.col if where else 1,
-                f"voice '{wanted}' is not offered by the {engine.name} engine; {tip}run 'routinecast voices' to list them")
+        Problem(
+            routine.source,
+            where.line if where else 1,
+            where.col if where else 1,
+            f"voice '{wanted}' is not offered by the {engine.name} engine; {tip}run 'routinecast voices' to list them",
+        )
     )
+
 
 def speak_lines(
     engine: Engine,
@@ -58,8 +63,15 @@ def speak_lines(
     voice = routine.voice
     sample_rate = routine.output.sample_rate
     keys = {
-        text: clip_key(engine=identity, voice=voice.name, rate=voice.rate, volume=voice.volume,
-                       text=text, sample_rate=sample_rate, processing=PROCESSING_VERSION)
+        text: clip_key(
+            engine=identity,
+            voice=voice.name,
+            rate=voice.rate,
+            volume=voice.volume,
+            text=text,
+            sample_rate=sample_rate,
+            processing=PROCESSING_VERSION,
+        )
         for text in dict.fromkeys(lines)
     }
     refs: dict[str, ClipRef] = {}

@@ -30,12 +30,12 @@ import soundfile
 from ..formats import MPEG1_BITRATES, MPEG2_BITRATES, frame_samples, is_mpeg1
 from ..speech.clips import to_pcm16
 
-QUALITY = 5               # LAME -q 5: its default speed/quality balance; speech at 64k loses nothing audible
-ENCODER_DELAY = 576       # samples LAME 3.100 puts before the first input sample
+QUALITY = 5  # LAME -q 5: its default speed/quality balance; speech at 64k loses nothing audible
+ENCODER_DELAY = 576  # samples LAME 3.100 puts before the first input sample
 _MPEG1_KBPS = (0, *MPEG1_BITRATES)  # by the header's bitrate index
 _MPEG2_KBPS = (0, *MPEG2_BITRATES)
 _RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}  # by version bits
-SILENT_RUN = 256          # frames of silence encoded once and copied
+SILENT_RUN = 256  # frames of silence encoded once and copied
 _TAG_BYTES = 4 + 4 * 3 + 100 + 4 + 36  # "Info", flags, frames, bytes, seek table, quality, LAME part
 
 
@@ -54,8 +54,9 @@ def write_mp3(handle: BinaryIO, chunks: Iterable[np.ndarray], sample_rate: int, 
     return stream.close()
 
 
-def encode_part(handle: BinaryIO, chunks: Iterable[np.ndarray], sample_rate: int, bitrate: int,
-                frames: int | None = None) -> tuple[int, int]:
+def encode_part(
+    handle: BinaryIO, chunks: Iterable[np.ndarray], sample_rate: int, bitrate: int, frames: int | None = None
+) -> tuple[int, int]:
     """Encode ``chunks`` with a fresh LAME into ``handle``; returns (frames, samples) written.
 
     With ``frames``, only that many frames are kept: the part then covers exactly
@@ -172,9 +173,19 @@ class Mp3Stream:
         self.handle.seek(self.start + self.tag_size)
         first = self.handle.read(4)
         self.handle.seek(self.start)
-        self.handle.write(_info_frame(first, self.tag_kbps, self.tag_size, self.frames, end - self.start,
-                                      self.samples, frame_samples(self.sample_rate), self.bitrate,
-                                      self.sample_rate))
+        self.handle.write(
+            _info_frame(
+                first,
+                self.tag_kbps,
+                self.tag_size,
+                self.frames,
+                end - self.start,
+                self.samples,
+                frame_samples(self.sample_rate),
+                self.bitrate,
+                self.sample_rate,
+            )
+        )
         self.handle.seek(end)
         return self.samples
 
@@ -184,15 +195,24 @@ def _tag_frame(sample_rate: int, bitrate: int) -> tuple[int, int]:
     mpeg1 = is_mpeg1(sample_rate)
     table = _MPEG1_KBPS if mpeg1 else _MPEG2_KBPS
     side = 17 if mpeg1 else 9
-    for kbps in table[table.index(bitrate):] if bitrate in table else table[1:]:
+    for kbps in table[table.index(bitrate) :] if bitrate in table else table[1:]:
         size = (144 if mpeg1 else 72) * kbps * 1000 // sample_rate
         if size >= 4 + side + _TAG_BYTES:
             return kbps, size
     raise ValueError(f"no MP3 frame at {sample_rate} Hz can hold the Info tag")
 
 
-def _info_frame(first: bytes, kbps: int, size: int, frames: int, total: int, samples: int, per_frame: int,
-                bitrate: int, sample_rate: int) -> bytes:
+def _info_frame(
+    first: bytes,
+    kbps: int,
+    size: int,
+    frames: int,
+    total: int,
+    samples: int,
+    per_frame: int,
+    bitrate: int,
+    sample_rate: int,
+) -> bytes:
     mpeg1 = is_mpeg1(sample_rate)
     table = _MPEG1_KBPS if mpeg1 else _MPEG2_KBPS
     # Same stream as the audio frames, at the tag's bitrate, no padding, no CRC.

@@ -24,8 +24,15 @@ from .mp3 import Mp3Stream, encode_part
 from .segments import Part
 
 
-def encode_parts(pool: Pool, handle: BinaryIO, timeline: Timeline, bank: AudioBank, parts: list[Part], bitrate: int,
-                 progress: Callable[[int], None] | None = None) -> int:
+def encode_parts(
+    pool: Pool,
+    handle: BinaryIO,
+    timeline: Timeline,
+    bank: AudioBank,
+    parts: list[Part],
+    bitrate: int,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Encode ``parts`` across ``pool``'s workers into ``handle`` as one MP3; returns the samples written.
 
     ``progress`` hears the samples finished so far, in order.

@@ -19,9 +19,9 @@ from ..script.timeline import Timeline
 
 GRANULE = 576
 ZEROS_BEFORE = 4 * GRANULE  # silence a cut needs before it: the encoder's delay plus its filters' reach
-ZEROS_AFTER = 2 * GRANULE   # and after it: what the encoder looks ahead
-MIN_SILENT_FRAMES = 16      # shorter silences stay inside the sound part around them
-PART_SECONDS = 20           # sound parts grow to about this long before the next cut, to keep the jobs few
+ZEROS_AFTER = 2 * GRANULE  # and after it: what the encoder looks ahead
+MIN_SILENT_FRAMES = 16  # shorter silences stay inside the sound part around them
+PART_SECONDS = 20  # sound parts grow to about this long before the next cut, to keep the jobs few
 
 
 @dataclass(frozen=True)

@@ -66,17 +66,31 @@ def write_tags(path: Path, routine: Routine, timeline: Timeline) -> None:
         tags.add(TDRC(encoding=3, text=str(routine.tags.year)))  # saved as TYER in ID3v2.3
     if routine.cover:
         mime = "image/png" if routine.cover.suffix.lower() == ".png" else "image/jpeg"
-        tags.add(APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=routine.cover.read_bytes()))
+        tags.add(
+            APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=routine.cover.read_bytes())
+        )
     tags.add(TSSE(encoding=3, text=f"routinecast {__version__}"))
     if routine.description:
         tags.add(COMM(encoding=3, lang="eng", desc="", text=routine.description))
     ids = [f"ch{index}" for index in range(len(timeline.chapters))]
-    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                  child_element_ids=ids, sub_frames=[TIT2(encoding=3, text="Chapters")]))
+    tags.add(
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[TIT2(encoding=3, text="Chapters")],
+        )
+    )
     for element_id, chapter in zip(ids, timeline.chapters):
-        tags.add(CHAP(element_id=element_id,
-                      start_time=round(timeline.ms(chapter.start)), end_time=round(timeline.ms(chapter.end)),
-                      start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
-                      sub_frames=[TIT2(encoding=3, text=chapter.label)]))
+        tags.add(
+            CHAP(
+                element_id=element_id,
+                start_time=round(timeline.ms(chapter.start)),
+                end_time=round(timeline.ms(chapter.end)),
+                start_offset=0xFFFFFFFF,
+                end_offset=0xFFFFFFFF,
+                sub_frames=[TIT2(encoding=3, text=chapter.label)],
+            )
+        )
     tags.update_to_v23()  # e.g. TDRC becomes TYER; mutagen leaves this to the caller
     tags.save(str(path), v2_version=3, v1=0)

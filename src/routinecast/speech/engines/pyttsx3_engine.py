@@ -110,6 +110,7 @@ def _worker(conn: Connection, library: str, data_path: str | None) -> None:
     engine = pyttsx3.init("espeak")
     folder = tempfile.mkdtemp(prefix="routinecast-tts-")
     target = os.path.join(folder, "line.wav")
+
     def speak(text: str) -> tuple[bytes, int]:
         for _ in range(3):
             if os.path.exists(target):
