@@ -25,8 +25,8 @@ def write(tmp_path: Path):
 
 @pytest.fixture
 def fake(tmp_path: Path) -> Settings:
-    """Build settings with the deterministic fake engine and a private cache."""
-    return Settings(engine="fake", cache_dir=tmp_path / "cache")
+    """Build settings with the deterministic fake engine, a private cache and no helper processes (fast)."""
+    return Settings(engine="fake", cache_dir=tmp_path / "cache", jobs=1)
 
 
 @pytest.fixture(scope="session")
