@@ -29,9 +29,35 @@ def is_mpeg1(sample_rate: int) -> bool:
     return sample_rate >= 32000
 
 
+def side_info_bytes(sample_rate: int) -> int:
+    """Bytes of Layer III side information in a mono frame."""
+    return 17 if is_mpeg1(sample_rate) else 9
+
+
+def frame_bytes(sample_rate: int, bitrate: int) -> int:
+    """Bytes in an unpadded CBR frame (a padded one has one more)."""
+    return (144_000 if is_mpeg1(sample_rate) else 72_000) * bitrate // sample_rate
+
+
+GAPLESS_TAG_BYTES = 4 + 4 + 4 + 4 + 4 + 36
+"""LAME's Info tag without its seek table: "Info", flags, frames, bytes, quality, the LAME part.
+
+It carries the encoder delay and padding that gapless decoders need, so a
+bitrate is offered only where its frames can hold it.
+"""
+
+
+MPEG25_MAX_BITRATE = 64
+"""LAME encodes MPEG-2.5 (8, 11.025 and 12 kHz) at no more than this, whatever it is asked for."""
+
+
 def bitrates(sample_rate: int) -> tuple[int, ...]:
-    """The MP3 bitrates allowed at ``sample_rate``."""
-    return MPEG1_BITRATES if is_mpeg1(sample_rate) else MPEG2_BITRATES
+    """The MP3 bitrates allowed at ``sample_rate``: those LAME encodes as asked, with room for the gapless tag."""
+    table = MPEG1_BITRATES if is_mpeg1(sample_rate) else MPEG2_BITRATES
+    if sample_rate < 16000:
+        table = tuple(kbps for kbps in table if kbps <= MPEG25_MAX_BITRATE)
+    room = GAPLESS_TAG_BYTES + 4 + side_info_bytes(sample_rate)
+    return tuple(kbps for kbps in table if frame_bytes(sample_rate, kbps) >= room)
 
 
 def frame_samples(sample_rate: int) -> int:

@@ -2,41 +2,69 @@
 
 from __future__ import annotations
 
+import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 _DURATION = re.compile(
     r"^(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)m(?!s))?"
     r"(?:(?P<s>\d+(?:\.\d+)?)s)?(?:(?P<ms>\d+(?:\.\d+)?)ms)?$"
 )
 _SCALE = {"h": 3_600_000, "m": 60_000, "s": 1000, "ms": 1}
+_SECONDS = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d{1,6})?")
+_BELOW = {
+    "h": (0, "hours", ""),
+    "m": (60, "minutes", "1h30m"),
+    "s": (60, "seconds", "1m30s"),
+    "ms": (1000, "ms", "1s500ms"),
+}
+"""Per unit: the most it may count when a larger unit comes first, its name, and an example."""
 _DB = re.compile(r"^(?P<v>[+-]?\d+(?:\.\d+)?)\s*(?:db)?$", re.IGNORECASE)
 
 DURATION_HINT = "a duration like 5, 2.5, 500ms, 30s, 1m30s or 1h"
+MAX_DURATION_MS = 1000 * 3_600_000
+"""Longest duration read at all (1000 hours); longer ones are typing slips, and would overflow arithmetic."""
+_TOO_LONG = f"must be at most {MAX_DURATION_MS // 3_600_000}h"
 
 
 def parse_duration_ms(value: object) -> int:
     """Milliseconds in ``value`` (seconds as a number, or a string with units).
 
     Raises ``ValueError`` with a user-facing reason; the result may be zero or
-    negative, which callers judge for themselves.
+    negative, which callers judge for themselves. Magnitudes are checked before
+    any arithmetic, so no input is slow or overflows.
     """
     if isinstance(value, bool) or value is None:
         raise ValueError(f"must be {DURATION_HINT}")
     if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"must be {DURATION_HINT}")
+        if abs(value) * 1000 > MAX_DURATION_MS:
+            raise ValueError(_TOO_LONG)
         return _to_ms(Decimal(str(value)) * 1000)
     text = str(value).strip().replace(" ", "").lower()
-    sign = -1 if text.startswith("-") else 1
-    text = text.lstrip("+-")
-    try:
-        return sign * _to_ms(Decimal(text) * 1000)
-    except InvalidOperation:
-        pass
+    sign = -1 if text[:1] == "-" else 1
+    text = text[1:] if text[:1] in ("-", "+") else text
+    if text[:1] in ("-", "+"):
+        raise ValueError(f"must be {DURATION_HINT}, with at most one sign")
+    if _SECONDS.fullmatch(text):
+        return sign * _to_ms(_bounded(Decimal(text), 1000))
     match = _DURATION.match(text)
     if not text or not match or not any(match.groupdict().values()):
         raise ValueError(f"must be {DURATION_HINT}")
-    total = sum(Decimal(v) * _SCALE[k] for k, v in match.groupdict().items() if v)
-    return sign * _to_ms(total)
+    parts = {k: Decimal(v) for k, v in match.groupdict().items() if v}
+    for unit, (limit, name, example) in _BELOW.items():
+        larger = [u for u in parts if _SCALE[u] > _SCALE[unit]]
+        if unit in parts and larger and parts[unit] >= limit:
+            raise ValueError(f"must have under {limit} {name} after the {_BELOW[larger[-1]][1]}, like {example}")
+    return sign * _to_ms(sum(_bounded(v, _SCALE[k]) for k, v in parts.items()))
+
+
+def _bounded(value: Decimal, scale: int) -> Decimal:
+    """``value * scale`` milliseconds, refused before multiplying when it would pass the limit."""
+    if value.adjusted() > 20 or value * scale > MAX_DURATION_MS:
+        raise ValueError(_TOO_LONG)
+    return value * scale
 
 
 def _to_ms(value: Decimal) -> int:
@@ -59,9 +87,9 @@ def parse_db(value: object) -> float:
 
 def format_ms(ms: float) -> str:
     """A human duration such as ``12m 5.3s`` or ``1h 2m 0.0s``."""
-    seconds = ms / 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
+    hours, rest = divmod(ms, 3_600_000)  # whole units first, so a huge int never becomes a float
+    minutes, rest = divmod(rest, 60_000)
+    secs = rest / 1000
     if hours:
         return f"{int(hours)}h {int(minutes)}m {secs:.1f}s"
     if minutes:
@@ -71,5 +99,6 @@ def format_ms(ms: float) -> str:
 
 def format_clock(ms: float) -> str:
     """A clock position ``mm:ss.s`` (minutes may exceed 59)."""
-    minutes, secs = divmod(ms / 1000, 60)
+    minutes, rest = divmod(ms, 60_000)
+    secs = rest / 1000
     return f"{int(minutes):02d}:{secs:04.1f}"

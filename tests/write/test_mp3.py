@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import struct
 
 import numpy as np
 import pytest
@@ -35,28 +34,6 @@ def test_both_decoders_return_exactly_the_samples_written(tmp_path, rate, kbps):
     assert (info.sample_rate, info.bitrate_mode) == (rate, BitrateMode.CBR)
     assert abs(info.bitrate - kbps * 1000) <= kbps  # mutagen derives it from the Info byte count and length
     assert abs(decoders.probe(path)["duration_ms"] - n * 1000 / rate) < 60
-
-
-def test_info_frame_fields(tmp_path):
-    path = tmp_path / "t.mp3"
-    samples = 44100 * 3 + 123
-    encoder.encode(path, [np.zeros(samples, dtype=np.float32)], 44100, "mp3", 64)
-    raw = path.read_bytes()
-    at = raw.index(b"Info")
-    flags, frames, size = struct.unpack(">III", raw[at + 4 : at + 16])
-    assert (flags, size) == (0x0F, len(raw))
-    frame = 144 * 64000 // 44100
-    assert frames == len(raw[frame:]) // frame  # every frame after the Info frame, none before
-    lame = raw[at + 120 : at + 156]
-    assert lame[:9] == b"LAME3.100"
-    delay_padding = int.from_bytes(lame[21:24], "big")
-    assert delay_padding >> 12 == mp3.ENCODER_DELAY
-    assert (delay_padding & 0xFFF) == frames * 1152 - samples - mp3.ENCODER_DELAY
-    assert int.from_bytes(lame[34:36], "big") == mp3._crc16(raw[: at + 154])
-
-
-def test_crc16_is_crc16_arc():
-    assert mp3._crc16(b"123456789") == 0xBB3D  # the standard check value
 
 
 def test_wav_clips_instead_of_wrapping(tmp_path):
@@ -100,6 +77,8 @@ def test_parts_encoded_apart_join_like_one_stream(tmp_path, rate, kbps):
     encoder.encode(tmp_path / "one.mp3", [pcm], rate, "mp3", kbps)
     joined, one = (soundfile.read(str(tmp_path / name), dtype="float32")[0] for name in ("parts.mp3", "one.mp3"))
     assert len(joined) == len(decoders.decode(path)) == len(one) == len(pcm)
+    # The frames of silence follow one stream's padding: only the last sound part may be a byte off.
+    assert abs(path.stat().st_size - (tmp_path / "one.mp3").stat().st_size) <= 1
 
     def snr(decoded):
         return 10 * np.log10(np.sum(pcm**2) / np.sum((decoded - pcm) ** 2))

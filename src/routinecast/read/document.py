@@ -1,11 +1,13 @@
 """Read a routine file into a YAML document: a node tree that keeps line and column marks.
 
 Only PyYAML's safe loader is used: nothing in a routine can construct Python
-objects. Duplicate keys, bad UTF-8 and syntax errors become ``Problem`` lines.
+objects. Duplicate keys, bad UTF-8, syntax errors and inputs past the limits
+below become ``Problem`` lines, so no file can make reading slow, huge or crash.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,26 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, RoutineError
+
+MAX_FILE_BYTES = 250_000
+"""Largest routine file read at all, in bytes; a real routine is a few kilobytes.
+
+PyYAML's pure-Python scanner needs up to about 2 microseconds a byte, so this
+keeps the worst file well under a second.
+"""
+MAX_NODES = 10_000
+"""Most values (scalars, lists, mappings) a routine may hold, counting every value an alias repeats.
+
+This bounds the work of everything after parsing: a few hundred bytes of nested
+aliases ("billion laughs") would otherwise stand for billions of values. Parsing
+takes about 40 microseconds a value, so this also bounds parse time.
+"""
+MAX_DEPTH = 100
+"""Deepest nesting of lists and mappings (each ``repeat`` or ``sides`` adds two levels)."""
+MAX_TEXT = 10_000
+"""Longest single value, key or text, in characters."""
+MAX_NUMBER_DIGITS = 100
+"""Most digits a written number may have; no field needs more, and longer ones are slow or fail to convert."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +48,7 @@ class Document:
     root: yaml.Node
     """The document's root node, with ``start_mark`` on every node."""
     loader: yaml.SafeLoader
-    """The loader that composed ``root``; it constructs scalars safely."""
+    """The loader that composed ``root``; every scalar in it is already constructed, so this cannot fail."""
 
     def problem(self, node: yaml.Node | None, message: str) -> Problem:
         """A problem located at ``node`` (or at the top of the file)."""
@@ -45,11 +67,21 @@ def read_document(path: str | Path) -> Document:
     name = str(path)
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise RoutineError(Problem(name, 1, 1, "no such file; check the path")) from None
     except OSError as exc:
         raise RoutineError(Problem(name, 1, 1, f"cannot read file ({exc.strerror})")) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise RoutineError(
+            Problem(
+                name,
+                1,
+                1,
+                f"file is over {MAX_FILE_BYTES // 1000} KB, too big for a routine; split it into smaller routines",
+            )
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -63,60 +95,187 @@ def read_document(path: str | Path) -> Document:
                 f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8",
             )
         ) from None
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         root = loader.get_single_node()
+    except _LimitError as exc:
+        raise RoutineError(Problem(name, exc.mark.line + 1, exc.mark.column + 1, exc.message)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "cannot parse"
+        if exc.context and exc.context.startswith("found duplicate anchor"):
+            what = exc.context.replace("; first occurrence", f" (first at line {exc.context_mark.line + 1})")
         raise RoutineError(Problem(name, mark.line + 1, mark.column + 1, f"YAML syntax error: {what}")) from None
     except yaml.reader.ReaderError as exc:  # a control character YAML forbids
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise RoutineError(
-            Problem(name, line, col, f"character {exc.character!r} is not allowed in YAML; remove it")
+            Problem(name, line, col, f"character U+{char:04X} is not allowed in YAML; remove it")
         ) from None
+    except (ValueError, OverflowError, RecursionError) as exc:  # a fault PyYAML does not report itself
+        mark = loader.get_mark() if loader is not None else None
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise RoutineError(Problem(name, line, col, f"YAML syntax error: cannot read this ({exc}); fix it")) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         raise RoutineError(Problem(name, 1, 1, "file is empty; a routine needs at least 'title' and 'steps'"))
     document = Document(path=path, name=name, root=root, loader=loader)
-    problems = _structure_problems(document, root)
+    problems = _structure_problems(document)
     if problems:
         raise RoutineError(problems)
     return document
 
 
-_PLAIN_TAGS = {
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
-}
+_YAML = "tag:yaml.org,2002:"
+_KINDS = {"str": yaml.ScalarNode, "int": yaml.ScalarNode, "float": yaml.ScalarNode, "bool": yaml.ScalarNode}
+_KINDS |= {"null": yaml.ScalarNode, "seq": yaml.SequenceNode, "map": yaml.MappingNode}
+_TAGS = {_YAML + name: kind for name, kind in _KINDS.items()}
+_READ_AS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ALIASES_TOO_BIG = f"aliases expand the routine to over {MAX_NODES} values; write the values out or use fewer aliases"
+_TOO_BIG = f"routine has over {MAX_NODES} values; split it into smaller routines"
 
 
-def _structure_problems(document: Document, node: yaml.Node) -> list[Problem]:
-    """Duplicate keys in any mapping, and tags that are not plain YAML data."""
+class _LimitError(Exception):
+    """Composing stopped at ``mark``: a limit was crossed or a value cannot be read."""
+
+    def __init__(self, mark: yaml.Mark, message: str):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, bounded by ``MAX_DEPTH`` and ``MAX_NODES``, and without dates or merge keys.
+
+    Every value is counted as it is composed; an alias counts all the values it
+    repeats (``sizes``), so the count is what a walk of the tree would visit.
+    An alias to a value still being composed (``open``) would make a cycle.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regex) for tag, regex in resolvers if tag not in (_YAML + "timestamp", _YAML + "merge")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.depth = 0
+        self.nodes = 0
+        self.sizes: dict[str, int] = {}
+        self.open: set[str] = set()
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        anchor = event.anchor
+        if isinstance(event, yaml.AliasEvent):
+            if anchor in self.open:
+                raise _LimitError(
+                    event.start_mark,
+                    f"recursive alias '*{anchor}' (its value would contain itself); write the values out",
+                )
+            self._count(event, self.sizes.get(anchor, 0), _ALIASES_TOO_BIG)
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _LimitError(event.start_mark, f"lists and mappings nested over {MAX_DEPTH} deep; flatten them")
+        start = self.nodes
+        self._count(event, 1, _TOO_BIG)
+        if anchor is not None:
+            self.open.add(anchor)
+        node = super().compose_node(parent, index)
+        if anchor is not None:
+            self.open.discard(anchor)
+            self.sizes[anchor] = self.nodes - start
+        self.depth -= 1
+        return node
+
+    def _count(self, event: yaml.Event, size: int, message: str) -> None:
+        self.nodes += size
+        if self.nodes > MAX_NODES:
+            raise _LimitError(event.start_mark, message)
+
+    def scan_flow_scalar_non_spaces(self, double: bool, start_mark: yaml.Mark) -> list[str]:
+        try:
+            return super().scan_flow_scalar_non_spaces(double, start_mark)
+        except ValueError:  # chr() of an escape past U+10FFFF; the reader stands on its hex digits
+            mark = self.get_mark()
+            mark.column -= 2
+            message = f"escape \\U{self.prefix(8)} is past the last character \\U0010FFFF; fix it"
+            raise _LimitError(mark, message) from None
+
+
+def _structure_problems(document: Document) -> list[Problem]:
+    """Duplicate keys, tags that are not plain YAML data, and values that are too long or cannot be read.
+
+    Every scalar is constructed here, so :meth:`Document.scalar` cannot fail later.
+    """
     problems: list[Problem] = []
-    stack = [node]
+    seen: set[int] = set()
+    stack = [document.root]
     while stack:
-        current = stack.pop()
-        if current.tag not in _PLAIN_TAGS:
-            tag = current.tag.replace("tag:yaml.org,2002:", "!!")
-            problems.append(document.problem(current, f"tag '{tag}' is not allowed; a routine is plain YAML data"))
+        node = stack.pop()
+        if id(node) in seen:  # an alias: checked once, where its anchor is
             continue
-        if isinstance(current, yaml.MappingNode):
-            seen: dict[str, yaml.Node] = {}
-            for key, value in current.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in seen:
-                        first = seen[key.value].start_mark.line + 1
-                        problems.append(
-                            document.problem(
-                                key,
-                                f"duplicate key '{key.value}' (first at line {first}); keep only one",
-                            )
-                        )
-                    else:
-                        seen[key.value] = key
-                stack.append(value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+        seen.add(id(node))
+        if _TAGS.get(node.tag) is not type(node):
+            tag = node.tag.replace(_YAML, "!!")
+            what = (
+                "is not allowed; a routine is plain YAML data"
+                if node.tag not in _TAGS
+                else "does not fit here; remove it"
+            )
+            problems.append(document.problem(node, f"tag '{tag}' {what}"))
+        elif isinstance(node, yaml.ScalarNode):
+            message = _scalar_problem(document, node)
+            if message:
+                problems.append(document.problem(node, message))
+        elif isinstance(node, yaml.MappingNode):
+            first: dict[str, yaml.Node] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in first:
+                    line, name = first[key.value].start_mark.line + 1, _cut(key.value)
+                    problems.append(
+                        document.problem(key, f"duplicate key '{name}' (first at line {line}); keep only one")
+                    )
+                elif isinstance(key, yaml.ScalarNode):
+                    first[key.value] = key
+                stack.extend((value, key))
+        else:
+            stack.extend(reversed(node.value))
     return sorted(problems, key=lambda p: (p.line, p.col))
+
+
+def _scalar_problem(document: Document, node: yaml.ScalarNode) -> str | None:
+    """Why the scalar cannot be used, or ``None`` once it is constructed."""
+    if len(node.value) > MAX_TEXT:
+        return f"value is {len(node.value)} characters long, over the limit of {MAX_TEXT}; shorten it"
+    if _SURROGATE.search(node.value):
+        try:  # a pair of \\u escapes (as JSON writes them) stands for one character
+            node.value = node.value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            code = ord(_SURROGATE.search(node.value)[0])
+            return f"escape \\u{code:04x} is half of a surrogate pair, not a character; write the character itself"
+    control = _CONTROL.search(node.value)
+    if control:
+        return f"escape \\x{ord(control[0]):02x} is a control character, not text; remove it"
+    kind = node.tag.removeprefix(_YAML)
+    if kind in ("int", "float") and sum(c.isdigit() for c in node.value) > MAX_NUMBER_DIGITS:
+        return f"number has over {MAX_NUMBER_DIGITS} digits; write a smaller number, or quote it if it is text"
+    try:
+        value = document.scalar(node)
+    except (ValueError, KeyError, yaml.YAMLError):
+        return f"cannot read {_cut(node.value)!r} as {_READ_AS.get(kind, kind)}; fix it or remove the tag"
+    if type(value) is int and abs(value) >= 10**MAX_NUMBER_DIGITS:
+        return f"number is over {MAX_NUMBER_DIGITS} digits long; write a smaller number, or quote it if it is text"
+    return None
+
+
+def _cut(text: str) -> str:
+    """``text`` as messages quote it: cut to 60 characters."""
+    return text if len(text) <= 60 else text[:60] + "..."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import string
 from pathlib import Path
 
@@ -12,6 +13,11 @@ from ..errors import Problem
 from ..units import DURATION_HINT, parse_db, parse_duration_ms
 from .document import Document
 
+MAX_NUMBER = 10**15
+"""Largest magnitude a number field reads, bounded or not; past it a value is a slip and arithmetic overflows."""
+SHOWN_CHARS = 60
+"""Longest value quoted whole in a message; longer ones are cut with '...'."""
+
 
 class Fields:
     """Helpers that read one value each and record a problem instead of raising."""
@@ -19,10 +25,15 @@ class Fields:
     def __init__(self, document: Document):
         self.doc = document
         self.problems: list[Problem] = []
+        self._reported: set[Problem] = set()
         self.base = document.path.resolve().parent
 
     def fail(self, node: yaml.Node | None, message: str) -> None:
-        self.problems.append(self.doc.problem(node, message))
+        """Record a problem once: a value an alias repeats is checked each time but reported once."""
+        problem = self.doc.problem(node, message)
+        if problem not in self._reported:
+            self._reported.add(problem)
+            self.problems.append(problem)
 
     def mapping(
         self, node: yaml.Node, what: str, allowed: tuple[str, ...]
@@ -37,7 +48,8 @@ class Fields:
             if not isinstance(name, str) or name not in allowed:
                 hint = difflib.get_close_matches(str(name), allowed, n=1)
                 tip = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(allowed)}"
-                self.fail(key, f"unknown key '{name}' in {what}{tip}")
+                label = str(name) if len(str(name)) <= SHOWN_CHARS else str(name)[:SHOWN_CHARS] + "..."
+                self.fail(key, f"unknown key '{label}' in {what}{tip}")
                 continue
             out[name] = (key, value)
         return out
@@ -111,7 +123,8 @@ class Fields:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         bounded = low is None or high is None or (isinstance(value, int) and low <= value <= high)
-        if not isinstance(value, int) or isinstance(value, bool) or not bounded:
+        huge = isinstance(value, int) and abs(value) > MAX_NUMBER
+        if not isinstance(value, int) or isinstance(value, bool) or not bounded or huge:
             span = f" from {low} to {high}" if low is not None else ""
             self.fail(node, f"'{what}' must be a whole number{span}; got {shown(node)}")
             return None
@@ -121,7 +134,8 @@ class Fields:
         """A number, within ``low`` to ``high`` when they are given."""
         value = self.doc.scalar(node) if isinstance(node, yaml.ScalarNode) else None
         bounded = low is None or high is None or (isinstance(value, (int, float)) and low <= value <= high)
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not bounded:
+        sane = isinstance(value, (int, float)) and math.isfinite(value) and abs(value) <= MAX_NUMBER
+        if not sane or isinstance(value, bool) or not bounded:
             span = f" from {low} to {high}" if low is not None else ""
             self.fail(node, f"'{what}' must be a number{span}; got {shown(node)}")
             return None
@@ -160,5 +174,6 @@ class Fields:
 def shown(node: yaml.Node) -> str:
     """A node as messages quote it: a scalar as written, else 'a list' or 'a mapping'."""
     if isinstance(node, yaml.ScalarNode):
-        return repr(node.value) if node.style or not node.value else node.value
+        value = node.value if len(node.value) <= SHOWN_CHARS else node.value[:SHOWN_CHARS] + "..."
+        return repr(value) if node.style or not value else value
     return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"

@@ -1,25 +1,24 @@
-"""MP3 with LAME (through lameenc), and LAME's Info frame written by us.
+"""MP3 with LAME (through lameenc), behind LAME's Info frame (``lametag``).
 
 lameenc is LAME 3.100 at about four times the speed of libsndfile's build of it,
-but it hands out the audio frames only, without LAME's Info frame. Without
-that frame decoders start 25-50 ms late and players misreport the length, so
-the writer reserves the first frame and, once the stream is complete, fills
-in the Info tag the way LAME's own VbrTag.c lays it out: frame and byte
-counts, a seek table, and the encoder delay and padding that let gapless
-decoders (mpg123, ffmpeg, browsers) return exactly the samples written.
+but it hands out the audio frames only. Without the Info frame decoders start
+25-50 ms late and players misreport the length, so the writer reserves the
+first frame and fills in the tag once the stream is complete.
 
 A stream can also be put together from parts encoded apart, in other
 processes (cut where ``segments`` allows): ``Mp3Stream`` joins them behind one
-Info frame and fills long silences with frames of silence encoded once.
+Info frame and fills long silences with frames of silence encoded once. A CBR
+stream pads some frames by a byte so that its average bitrate is exact; each
+fresh encoder starts that pattern anew, so the frames of silence (whose bytes
+are all ancillary data, free to grow or shrink by one) are padded to bring the
+file back onto the pattern of one continuous stream, byte for byte in length.
 """
 
 from __future__ import annotations
 
 import functools
 import io
-import itertools
 import shutil
-import struct
 from collections.abc import Iterable
 from typing import BinaryIO
 
@@ -27,16 +26,15 @@ import lameenc
 import numpy as np
 import soundfile
 
-from ..formats import MPEG1_BITRATES, MPEG2_BITRATES, frame_samples, is_mpeg1
+from ..formats import MPEG1_BITRATES, MPEG2_BITRATES, frame_bytes, frame_samples, is_mpeg1
 from ..speech.clips import to_pcm16
+from .lametag import crc16, info_frame
 
 QUALITY = 5  # LAME -q 5: its default speed/quality balance; speech at 64k loses nothing audible
-ENCODER_DELAY = 576  # samples LAME 3.100 puts before the first input sample
 _MPEG1_KBPS = (0, *MPEG1_BITRATES)  # by the header's bitrate index
 _MPEG2_KBPS = (0, *MPEG2_BITRATES)
 _RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}  # by version bits
 SILENT_RUN = 256  # frames of silence encoded once and copied
-_TAG_BYTES = 4 + 4 * 3 + 100 + 4 + 36  # "Info", flags, frames, bytes, seek table, quality, LAME part
 
 
 def round_trip(audio: np.ndarray, sample_rate: int, bitrate: int) -> np.ndarray:
@@ -123,16 +121,38 @@ def frame_sizes(data: bytes | bytearray) -> list[int]:
 
 
 @functools.lru_cache(maxsize=4)
-def _silent_frames(sample_rate: int, bitrate: int) -> tuple[bytes, list[int]]:
-    """``SILENT_RUN`` frames of silence, and the byte offset at which each one ends."""
+def _silent_frames(sample_rate: int, bitrate: int) -> tuple[bytes, ...]:
+    """``SILENT_RUN`` frames of silence, each unpadded (``_padded`` adds the byte where wanted)."""
     # A fresh LAME fed zeros. Its frames form a stable prefix: encoding more zeros
     # changes only the last frame it has handed out, so that one is left off.
     fed = SILENT_RUN + 16  # LAME holds a few frames back until it has seen what follows
-    sizes = frame_sizes(data := _lame(sample_rate, bitrate).encode(bytes(2 * frame_samples(sample_rate) * fed)))
+    data = _lame(sample_rate, bitrate).encode(bytes(2 * frame_samples(sample_rate) * fed))
+    sizes = frame_sizes(data)
     if len(sizes) <= SILENT_RUN:
         raise RuntimeError(f"the MP3 encoder held back {fed - len(sizes)} frames of silence")
-    ends = list(itertools.accumulate(sizes[:SILENT_RUN]))
-    return bytes(data[: ends[-1]]), ends
+    frames, at = [], 0
+    for size in sizes[:SILENT_RUN]:
+        frame = bytearray(data[at : at + size])
+        at += size
+        if not _no_audio_data(frame, sample_rate):
+            raise RuntimeError("the MP3 encoder put audio data into a frame of silence")
+        if frame[2] & 0x02:  # drop the padding byte: in a frame with no audio data it is ancillary
+            frame[2] &= ~0x02
+            del frame[-1]
+        frames.append(bytes(frame))
+    return tuple(frames)
+
+
+def _no_audio_data(frame: bytes | bytearray, sample_rate: int) -> bool:
+    """Whether every granule of a mono frame has a part2_3_length of zero (all its bytes are ancillary)."""
+    side = int.from_bytes(frame[4:21] if is_mpeg1(sample_rate) else frame[4:13], "big")
+    bits = 17 * 8 if is_mpeg1(sample_rate) else 9 * 8
+    starts = (18, 77) if is_mpeg1(sample_rate) else (9,)
+    return all((side >> (bits - start - 12)) & 0xFFF == 0 for start in starts)
+
+
+def _padded(frame: bytes) -> bytes:
+    return bytes((frame[0], frame[1], frame[2] | 0x02)) + frame[3:] + b"\x00"
 
 
 class Mp3Stream:
@@ -146,7 +166,7 @@ class Mp3Stream:
     def __init__(self, handle: BinaryIO, sample_rate: int, bitrate: int):
         self.handle, self.sample_rate, self.bitrate = handle, sample_rate, bitrate
         self.start = handle.tell()
-        self.tag_kbps, self.tag_size = _tag_frame(sample_rate, bitrate)
+        self.tag_size = frame_bytes(sample_rate, bitrate)
         handle.write(bytes(self.tag_size))
         self.frames = self.samples = 0
 
@@ -161,80 +181,39 @@ class Mp3Stream:
         self.add(frames, samples)
 
     def silence(self, frames: int) -> None:
-        """Append ``frames`` frames of digital silence."""
-        run, ends = _silent_frames(self.sample_rate, self.bitrate)
-        for start in range(0, frames, SILENT_RUN):
-            self.handle.write(memoryview(run)[: ends[min(SILENT_RUN, frames - start) - 1]])
+        """Append ``frames`` frames of digital silence, padded to put the stream back on LAME's pattern."""
+        run = _silent_frames(self.sample_rate, self.bitrate)
+        written = self.handle.tell() - self.start - self.tag_size
+        base = frame_bytes(self.sample_rate, self.bitrate)
+        out = []
+        for n in range(frames):
+            # Pad when the stream, this frame included, would otherwise fall short of one continuous stream.
+            padded = self.expected_bytes(self.frames + n + 1) - written > base
+            out.append(_padded(run[n % SILENT_RUN]) if padded else run[n % SILENT_RUN])
+            written += base + padded
+        self.handle.write(b"".join(out))
         self.add(frames, frames * frame_samples(self.sample_rate))
+
+    def expected_bytes(self, frames: int) -> int:
+        """Bytes in the first ``frames`` audio frames of one continuous CBR stream at this rate and bitrate."""
+        rate = self.sample_rate
+        fraction = (144_000 if is_mpeg1(rate) else 72_000) * self.bitrate % rate
+        # LAME pads frame g (from 0) when ((1 - g) * fraction) mod rate < fraction: never the first.
+        padded = -(-(frames - 1) * fraction // rate) if frames else 0
+        return frames * frame_bytes(rate, self.bitrate) + padded
 
     def close(self) -> int:
         """Fill in the Info frame; returns the number of samples in the stream."""
         end = self.handle.tell()
         self.handle.seek(self.start + self.tag_size)
         first = self.handle.read(4)
+        music_crc = crc16(first)
+        while block := self.handle.read(1 << 22):
+            music_crc = crc16(block, music_crc)
+        total = end - self.start
         self.handle.seek(self.start)
         self.handle.write(
-            _info_frame(
-                first,
-                self.tag_kbps,
-                self.tag_size,
-                self.frames,
-                end - self.start,
-                self.samples,
-                frame_samples(self.sample_rate),
-                self.bitrate,
-                self.sample_rate,
-            )
+            info_frame(first, self.frames, total, self.samples, self.sample_rate, self.bitrate, QUALITY, music_crc)
         )
         self.handle.seek(end)
         return self.samples
-
-
-def _tag_frame(sample_rate: int, bitrate: int) -> tuple[int, int]:
-    """(kbit/s, bytes) of the Info frame: a frame at the stream's bitrate, or the next one up that fits the tag."""
-    mpeg1 = is_mpeg1(sample_rate)
-    table = _MPEG1_KBPS if mpeg1 else _MPEG2_KBPS
-    side = 17 if mpeg1 else 9
-    for kbps in table[table.index(bitrate) :] if bitrate in table else table[1:]:
-        size = (144 if mpeg1 else 72) * kbps * 1000 // sample_rate
-        if size >= 4 + side + _TAG_BYTES:
-            return kbps, size
-    raise ValueError(f"no MP3 frame at {sample_rate} Hz can hold the Info tag")
-
-
-def _info_frame(
-    first: bytes,
-    kbps: int,
-    size: int,
-    frames: int,
-    total: int,
-    samples: int,
-    per_frame: int,
-    bitrate: int,
-    sample_rate: int,
-) -> bytes:
-    mpeg1 = is_mpeg1(sample_rate)
-    table = _MPEG1_KBPS if mpeg1 else _MPEG2_KBPS
-    # Same stream as the audio frames, at the tag's bitrate, no padding, no CRC.
-    header = bytes((0xFF, first[1] | 0x01, (table.index(kbps) << 4) | (first[2] & 0x0C), first[3]))
-    padding = frames * per_frame - samples - ENCODER_DELAY
-    source = 1 if sample_rate == 44100 else 2 if sample_rate == 48000 else 0
-    tag = b"Info" + struct.pack(">III", 0x0F, frames, total)
-    tag += bytes(min(255, i * 256 // 100) for i in range(100))  # CBR: byte position grows linearly
-    tag += struct.pack(">I", 100 - 10 * QUALITY)
-    lame = b"LAME3.100" + bytes((0x01, 0)) + bytes(4 + 2 + 2) + bytes((0, min(bitrate, 255)))
-    lame += ((ENCODER_DELAY << 12) | padding).to_bytes(3, "big")
-    lame += bytes((source << 6, 0)) + bytes(2) + struct.pack(">I", total) + bytes(2)  # no music CRC
-    frame = header + bytes(17 if mpeg1 else 9) + tag + lame
-    frame += struct.pack(">H", _crc16(frame))
-    return frame + bytes(size - len(frame))
-
-
-def _crc16(data: bytes) -> int:
-    """CRC-16/ARC, as LAME protects its tag with."""
-    crc = 0
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
