@@ -213,3 +213,22 @@ def test_engine_fault_during_a_build_is_one_line_and_leaves_no_output(fault, tmp
     )
     assert re.fullmatch(rf"routinecast: {expected}\n", err), err
     assert not out.parent.exists() or list(out.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-o", "{d}/a.mp3", "--timeline", "{d}/a.mp3"], "{d}/a.mp3: --timeline would overwrite the audio output"),
+        (["-o", "{d}/a.mp3", "--timeline", "{r}"], "{r}: --timeline would overwrite the routine file"),
+        (["-o", "{r}", "--format", "mp3"], "{r}: the audio output would overwrite the routine file"),
+        (["--timeline", "{d}/t.vtt", "--transcript", "{d}/sub/../t.vtt"],
+         "{d}/sub/../t.vtt: --transcript would overwrite --timeline"),
+    ],
+)  # fmt: skip
+def test_outputs_never_overwrite_the_routine_or_each_other(tmp_path, write, capsys, args, message):
+    path = write("title: T\nsteps:\n  - say: Hi.\n")
+    before = path.read_bytes()
+    filled = [a.format(d=tmp_path, r=path) for a in args]
+    assert main(["build", str(path), *filled, "--engine", "fake", "--cache-dir", str(tmp_path / "c")]) == 2
+    assert capsys.readouterr().err == message.format(d=tmp_path, r=path) + "; choose another path\n"
+    assert path.read_bytes() == before and not list(tmp_path.glob("*.[jv]*")) and not (tmp_path / "c").exists()

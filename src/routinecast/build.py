@@ -169,6 +169,8 @@ def build(
     if output is not None and fmt not in formats.FORMATS:
         raise RoutineError(f"{output}: the output must end in .mp3 or .wav (or give --format)")
     transcript_fmt = captions.transcript_format(Path(transcript_path)) if transcript_path else None
+    sides = {"--timeline": timeline_path, "--transcript": transcript_path}
+    _check_outputs(Path(path), Path(output) if output else default_output(Path(path), fmt or "mp3"), sides)
     with ExitStack() as stack:
         jobs = settings.jobs or os.cpu_count() or 1
         pool = stack.enter_context(Pool(jobs))
@@ -176,6 +178,7 @@ def build(
         routine, timeline = planned.routine, planned.timeline
         fmt = routine.output.format or "mp3"
         target = Path(output) if output else default_output(Path(path), fmt)
+        _check_outputs(Path(path), target, sides)
         with Staging() as staging:
             audio_tmp = staging.path_for(target)
             _render(audio_tmp, planned, fmt, pool, progress)
@@ -188,6 +191,24 @@ def build(
             size = audio_tmp.stat().st_size
             staging.commit()
     return BuildResult(target, timeline, size, time.perf_counter() - started)
+
+
+def _check_outputs(routine: Path, audio: Path, sides: dict[str, str | Path | None]) -> None:
+    """Refuse outputs that would overwrite the routine or each other."""
+    named = [("the audio output", audio)] + [(option, Path(p)) for option, p in sides.items() if p]
+    taken = [("the routine file", routine)]
+    for what, path in named:
+        for other, earlier in taken:
+            if _same_file(path, earlier):
+                raise RoutineError(f"{path}: {what} would overwrite {other}; choose another path")
+        taken.append((what, path))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
 
 
 def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress | None) -> None:
