@@ -1,15 +1,22 @@
 """The speech cache: processed clips stored on disk by a hash of everything that shapes them.
 
-Entries are written to a temporary file and renamed into place, so readers
-never see half an entry, and two builds sharing the cache at once are safe.
+Entries are written to a temporary file and linked into place only if no entry
+is there yet: the first writer wins, and a build that made the same entry at
+the same time takes the stored one instead of its own. The same line spoken
+twice need not come out sample for sample the same, so every build sharing a
+cache agrees on one clip per key this way. Entries derived from a clip (the
+levelled clip, the voice gain) are keyed by its content, not only by its key.
+
 Each entry carries its length and a CRC32; one that fails either check is
-deleted and made again.
+deleted, reported as a warning, and made again. Remembered numbers carry a
+check of their own, so a hand-edited one is measured again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import struct
@@ -23,6 +30,7 @@ import platformdirs
 
 _MAGIC = b"RCCLIP1\n"
 _HEADER = struct.Struct("<8sIQ")  # magic, crc32 of the samples, sample count
+log = logging.getLogger("routinecast")
 
 
 def default_cache_dir() -> Path:
@@ -35,6 +43,11 @@ def clip_key(**parts: object) -> str:
     """A content hash of the keyword arguments (engine, voice, text, sample rate...)."""
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()
+
+
+def content_digest(samples: np.ndarray) -> str:
+    """A short hash of a clip's samples, for the keys of entries derived from it."""
+    return hashlib.blake2b(np.ascontiguousarray(samples, dtype="<i2").tobytes(), digest_size=12).hexdigest()
 
 
 @dataclass
@@ -62,20 +75,12 @@ class ClipStore:
             body = memoryview(data)[_HEADER.size :]
             if magic == _MAGIC and len(body) == 2 * count and zlib.crc32(body) == crc:
                 return np.frombuffer(body, dtype="<i2").copy()
+        log.warning("cache entry %s was damaged; it is made again", path)
         path.unlink(missing_ok=True)
         return None
 
-    def length(self, key: str) -> int | None:
-        """The stored clip's sample count, read from its header only (no integrity check)."""
-        try:
-            with self._path(key).open("rb") as handle:
-                magic, _, count = _HEADER.unpack(handle.read(_HEADER.size))
-        except (OSError, struct.error):
-            return None
-        return count if magic == _MAGIC else None
-
-    def save(self, key: str, samples: np.ndarray) -> None:
-        """Store ``samples`` under ``key`` atomically."""
+    def save(self, key: str, samples: np.ndarray) -> np.ndarray:
+        """Store ``samples`` under ``key`` unless a sound entry is there already; returns what is stored."""
         body = np.ascontiguousarray(samples, dtype="<i2").tobytes()
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,26 +89,45 @@ class ClipStore:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(_HEADER.pack(_MAGIC, zlib.crc32(body), len(body) // 2))
                 handle.write(body)
-            os.replace(tmp, path)
-        except BaseException:
+            for _ in range(3):
+                try:
+                    os.link(tmp, path)  # fails if the entry exists: the first writer wins
+                    return np.frombuffer(body, dtype="<i2").copy()
+                except FileExistsError:
+                    stored = self.load(key)  # a damaged one is removed, and the next try links ours
+                    if stored is not None:
+                        return stored
+            raise OSError(f"cache entry {path} keeps changing under this build")
+        finally:
             Path(tmp).unlink(missing_ok=True)
-            raise
 
     def recall(self, key: str) -> float | None:
-        """A number remembered under ``key`` (e.g. a measured gain), or ``None``."""
+        """A number remembered under ``key`` (e.g. a measured gain), or ``None`` if absent or altered."""
+        path = self.root / "values" / f"{key}.json"
         try:
-            return float(json.loads((self.root / "values" / f"{key}.json").read_text())["value"])
-        except (OSError, ValueError, KeyError, TypeError):
+            data = json.loads(path.read_text())
+            value = float(data["value"])
+        except FileNotFoundError:
             return None
+        except (OSError, ValueError, KeyError, TypeError):
+            data, value = {}, None
+        if value is not None and data.get("check") == _check(key, value):
+            return value
+        log.warning("cache entry %s was damaged or edited; it is measured again", path)
+        path.unlink(missing_ok=True)
+        return None
 
     def remember(self, key: str, value: float) -> None:
-        """Keep ``value`` under ``key``, atomically."""
+        """Keep ``value`` under ``key``, atomically, with a check that ``recall`` verifies."""
         folder = self.root / "values"
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(fd, "w") as handle:
-            json.dump({"value": value}, handle)
-        os.replace(tmp, folder / f"{key}.json")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                json.dump({"value": value, "check": _check(key, value)}, handle)
+            os.replace(tmp, folder / f"{key}.json")
+        finally:
+            Path(tmp).unlink(missing_ok=True)
 
     def info(self) -> tuple[int, int]:
         """(number of clips, bytes on disk)."""
@@ -116,3 +140,7 @@ class ClipStore:
         shutil.rmtree(self.root / "clips", ignore_errors=True)
         shutil.rmtree(self.root / "values", ignore_errors=True)
         return count
+
+
+def _check(key: str, value: float) -> str:
+    return hashlib.sha256(f"{key}:{value!r}".encode()).hexdigest()[:16]

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 2 bad input (one line per problem on stderr), 1 internal failu
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -25,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
+    log = logging.getLogger("routinecast")
+    if not any(isinstance(h, _Warnings) for h in log.handlers):
+        log.addHandler(_Warnings())
+        log.propagate = False
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
@@ -251,3 +256,10 @@ class _Bar:
             file=sys.stderr,
             flush=True,
         )
+
+
+class _Warnings(logging.Handler):
+    """The library's warnings (a damaged cache entry made again, say) as one stderr line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"routinecast: warning: {record.getMessage()}", file=sys.stderr)  # the stderr of the moment

@@ -45,7 +45,8 @@ class AudioBank:
         """
         todo = []
         for text, ref in self.clips.items():
-            leveled = ClipRef(levelled_key(ref, gain), ref.samples)
+            key = levelled_key(ref, gain)
+            leveled = ClipRef(key, ref.samples, key)  # its key is made from its content
             if self.store.load(leveled.key) is None:
                 todo.append(ref)
             self.clips[text] = leveled

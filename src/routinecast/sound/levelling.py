@@ -33,7 +33,7 @@ def voice_gain(
     Remembered in ``store``; when it is not known yet, it is measured in one of ``pool``'s workers.
     """
     key = clip_key(
-        sample=[ref.key for ref in calibration],
+        sample=[ref.digest for ref in calibration],
         target=output.loudness,
         chain=loudness.CHAIN,
         codec=(output.format or "mp3", output.bitrate),
@@ -59,8 +59,8 @@ def level_clip(store: ClipStore, raw: ClipRef, gain: float, rate: int) -> None:
 
 
 def levelled_key(raw: ClipRef, gain: float) -> str:
-    """The store key of the clip ``raw`` after the voice chain at ``gain``."""
-    return clip_key(clip=raw.key, gain=gain, chain=loudness.CHAIN)
+    """The store key of the clip ``raw`` after the voice chain at ``gain``: made from its content."""
+    return clip_key(clip=raw.digest, gain=gain, chain=loudness.CHAIN)
 
 
 def read_clip(store: ClipStore, key: str) -> np.ndarray:

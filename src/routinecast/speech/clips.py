@@ -28,6 +28,8 @@ class ClipRef:
     """Key of the clip in the store."""
     samples: int
     """Length at the output sample rate."""
+    digest: str
+    """A hash of the samples (``cache.content_digest``); entries made from the clip are keyed by it."""
 
 
 def prepare_clip(samples: np.ndarray, rate: int, out_rate: int) -> np.ndarray:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable
 
-from ..cache import ClipStore, clip_key
+from ..cache import ClipStore, clip_key, content_digest
 from ..errors import Problem, RoutineError
 from ..model import Routine
 from .clips import PROCESSING_VERSION, ClipRef, prepare_clip
@@ -79,7 +79,7 @@ def speak_lines(
     for text, key in keys.items():
         clip = store.load(key)
         if clip is not None:
-            refs[text] = ClipRef(key, len(clip))
+            refs[text] = ClipRef(key, len(clip), content_digest(clip))
         else:
             missing.append(text)
     total = len(keys)
@@ -87,9 +87,9 @@ def speak_lines(
         on_done(len(refs), total)
     spoken = engine.synthesize(missing, resolve_voice(engine, routine)) if missing else ()
     for text, samples, rate in spoken:
-        clip = prepare_clip(samples, rate, sample_rate)
-        store.save(keys[text], clip)
-        refs[text] = ClipRef(keys[text], len(clip))
+        # Another build may have stored this line first; everyone then uses that clip.
+        clip = store.save(keys[text], prepare_clip(samples, rate, sample_rate))
+        refs[text] = ClipRef(keys[text], len(clip), content_digest(clip))
         if on_done:
             on_done(len(refs), total)
     return {text: refs[text] for text in keys}  # in script order, however the engine finished
