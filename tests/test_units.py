@@ -43,3 +43,41 @@ def test_formats():
     assert format_ms(754_300) == "12m 34.3s"
     assert format_ms(3_723_000) == "1h 2m 3.0s"
     assert format_clock(754_300) == "12:34.3"
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("+-5s", "with at most one sign"),
+        ("--5", "with at most one sign"),
+        ("1h61m", "must have under 60 minutes after the hours, like 1h30m"),
+        ("1m75s", "must have under 60 seconds after the minutes, like 1m30s"),
+        ("1h75s", "must have under 60 seconds after the hours"),
+        ("1s1500ms", "must have under 1000 ms after the seconds, like 1s500ms"),
+        ("1e400000", "must be at most 1000h"),
+        ("9" * 5000, "must be at most 1000h"),
+        ("1001h", "must be at most 1000h"),
+        (1e308, "must be at most 1000h"),
+        (10**99, "must be at most 1000h"),
+        (float("inf"), "must be a duration"),
+        (float("nan"), "must be a duration"),
+        ("inf", "must be a duration"),
+        ("nan", "must be a duration"),
+        ("1e99999999999999999999", "must be a duration"),
+    ],
+)
+def test_durations_at_the_edges_are_refused(value, message):
+    with pytest.raises(ValueError, match=message):
+        parse_duration_ms(value)
+
+
+@pytest.mark.parametrize(
+    "text, ms", [("90s", 90_000), ("75m", 4_500_000), ("1h59m59s999ms", 7_199_999), ("1000h", 3_600_000_000)]
+)
+def test_durations_at_the_edges_that_are_fine(text, ms):
+    assert parse_duration_ms(text) == ms
+
+
+def test_huge_totals_format_without_overflow():
+    assert format_ms(10**200 * 3_600_000).endswith("h 0m 0.0s")
+    assert format_clock(10**200 * 60_000).endswith(":00.0")

@@ -8,6 +8,7 @@ files and values, numbers and durations at the edges.
 from __future__ import annotations
 
 import time
+import tracemalloc
 
 import pytest
 
@@ -244,3 +245,19 @@ def test_the_largest_allowed_routine_reads_in_time(tmp_path, capsys):
     start = time.perf_counter()
     assert main(["check", str(path)]) == 0
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize(
+    "name", ["billion laughs", "wide alias", "alias bomb of steps", "recursive alias in a list", "recursive repeat"]
+)
+def test_alias_bombs_stay_small(name, tmp_path, capsys):
+    """Aliases are what turn a small file into a huge document; each of these stays under 50 MB."""
+    path = tmp_path / "routine.yaml"
+    path.write_text(HOSTILE[name][0], encoding="utf-8")
+    tracemalloc.start()
+    try:
+        assert main(["check", str(path)]) == 2
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50_000_000
