@@ -12,8 +12,9 @@ from mutagen.mp3 import MP3, BitrateMode
 from routinecast.formats import frame_samples
 from routinecast.script.timeline import Event, Timeline
 from routinecast.write import encoder, mp3
-from routinecast.write.segments import ZEROS_AFTER, ZEROS_BEFORE, split
+from routinecast.write.segments import ZEROS_AFTER, ZEROS_BEFORE
 from tests.support import decoders
+from tests.support.parts import encode_in_parts
 
 
 @pytest.mark.parametrize(
@@ -62,18 +63,9 @@ def test_parts_encoded_apart_join_like_one_stream(tmp_path, rate, kbps):
         pieces.append(tone.astype(np.float32))
         pos += n
     pcm = np.concatenate(pieces)
-    parts = split(Timeline("T", rate, tuple(events), (), ()), frame)
-    assert any(p.silent for p in parts) and not parts[-1].silent
     path = tmp_path / "parts.mp3"
-    with open(path, "w+b") as handle:
-        stream = mp3.Mp3Stream(handle, rate, kbps)
-        for i, part in enumerate(parts):
-            if part.silent:
-                stream.silence(part.length // frame)
-            else:
-                whole = part.length // frame if i + 1 < len(parts) else None
-                stream.add(*mp3.encode_part(handle, [pcm[part.start : part.end]], rate, kbps, whole))
-        assert stream.close() == len(pcm)
+    _, parts = encode_in_parts(path, pcm, Timeline("T", rate, tuple(events), (), ()), kbps)
+    assert any(p.silent for p in parts) and not parts[-1].silent
     encoder.encode(tmp_path / "one.mp3", [pcm], rate, "mp3", kbps)
     joined, one = (soundfile.read(str(tmp_path / name), dtype="float32")[0] for name in ("parts.mp3", "one.mp3"))
     assert len(joined) == len(decoders.decode(path)) == len(one) == len(pcm)

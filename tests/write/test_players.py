@@ -18,9 +18,8 @@ import pytest
 
 from routinecast import formats
 from routinecast.script.timeline import Event, Timeline
-from routinecast.write import mp3
 from routinecast.write.lametag import ENCODER_DELAY
-from routinecast.write.segments import split
+from tests.support.parts import encode_in_parts
 
 MINUTES = 2.5
 DECODER_DELAY = 529  # samples an MP3 decoder's filter bank lags behind, on top of the encoder delay
@@ -56,18 +55,8 @@ def files(tmp_path_factory):
     out = {}
     for rate, kbps in CASES:
         pcm, timeline = session(rate)
-        frame = formats.frame_samples(rate)
         path = folder / f"{rate}-{kbps}.mp3"
-        with open(path, "w+b") as handle:
-            stream = mp3.Mp3Stream(handle, rate, kbps)
-            parts = split(timeline, frame)
-            for i, part in enumerate(parts):
-                if part.silent:
-                    stream.silence(part.length // frame)
-                else:
-                    whole = part.length // frame if i + 1 < len(parts) else None
-                    stream.add(*mp3.encode_part(handle, [pcm[part.start : part.end]], rate, kbps, whole))
-            stream.close()
+        stream, parts = encode_in_parts(path, pcm, timeline, kbps)
         exact = formats.frame_bytes(rate, kbps) + stream.expected_bytes(stream.frames)
         out[(rate, kbps)] = path, len(pcm) * 1000 / rate, exact, len(parts)
     return out

@@ -134,36 +134,28 @@ class _Validator(StepReader):
             elif fmt:
                 values["format"] = fmt.lower()
         if "sample_rate" in keys:
-            node_r = keys["sample_rate"][1]
-            rate = self.integer(node_r, "output.sample_rate")
-            problem = formats.sample_rate_problem(rate) if rate is not None else None
-            if problem:
-                self.fail(node_r, f"'output.sample_rate' {problem}; got {rate}")
-            elif rate is not None:
-                values["sample_rate"] = rate
+            self.ruled(keys["sample_rate"][1], "sample_rate", self.integer, formats.sample_rate_problem, values)
         if "bitrate" in keys:
-            node_b = keys["bitrate"][1]
             rate = values.get("sample_rate", Output.sample_rate)
-            bitrate = self.integer(node_b, "output.bitrate")
-            problem = formats.bitrate_problem(bitrate, rate) if bitrate is not None else None
-            if problem:
-                self.fail(node_b, f"'output.bitrate' {problem}; got {bitrate}")
-            elif bitrate is not None:
-                values["bitrate"] = bitrate
+            problem = lambda kbps: formats.bitrate_problem(kbps, rate)  # noqa: E731
+            self.ruled(keys["bitrate"][1], "bitrate", self.integer, problem, values)
         for name in ("head", "tail"):
             if name in keys:
                 values[f"{name}_ms"] = self.duration(keys[name][1], f"output.{name}", allow_zero=True)
         if "album" in keys:
             values["album"] = self.text(keys["album"][1], "output.album")
         if "loudness" in keys:
-            node_l = keys["loudness"][1]
-            lufs = self.number(node_l, "output.loudness")
-            problem = formats.loudness_problem(lufs) if lufs is not None else None
-            if problem:
-                self.fail(node_l, f"'output.loudness' {problem}; got {shown(node_l)}")
-            elif lufs is not None:
-                values["loudness"] = lufs
+            self.ruled(keys["loudness"][1], "loudness", self.number, formats.loudness_problem, values)
         return Output(**{k: v for k, v in values.items() if v is not None})
+
+    def ruled(self, node: yaml.Node, name: str, read, problem_of, values: dict[str, Any]) -> None:
+        """Read ``output.<name>`` with ``read`` and check it with a rule from ``formats``."""
+        value = read(node, f"output.{name}")
+        problem = problem_of(value) if value is not None else None
+        if problem:
+            self.fail(node, f"'output.{name}' {problem}; got {shown(node)}")
+        elif value is not None:
+            values[name] = value
 
     def background(self, node: yaml.Node) -> Background | None:
         keys = self.mapping(node, "background", _BACKGROUND_KEYS)
