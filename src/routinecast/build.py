@@ -30,7 +30,7 @@ from .script.items import Spoken, sounding
 from .script.timeline import Timeline, layout
 from .sound import loudness
 from .sound.bank import AudioBank
-from .sound.levelling import voice_gain
+from .sound.levelling import Codec, voice_gain
 from .speech.engine import DEFAULT_TIMEOUT_S, Engine
 from .speech.engines import DEFAULT_ENGINE, open_engine
 from .speech.lines import speak_lines
@@ -253,7 +253,7 @@ def _check(option: str, problem: str | None) -> None:
         raise RoutineError(f"{option} {problem}")
 
 
-def _codec(routine: Routine):
+def _codec(routine: Routine) -> Codec | None:
     """What the output encoder does to audio, for the voice measurement (``None`` when lossless)."""
     if routine.output.format == "wav":
         return None

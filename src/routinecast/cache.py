@@ -81,7 +81,8 @@ class ClipStore:
 
     def save(self, key: str, samples: np.ndarray) -> np.ndarray:
         """Store ``samples`` under ``key`` unless a sound entry is there already; returns what is stored."""
-        body = np.ascontiguousarray(samples, dtype="<i2").tobytes()
+        clip = np.ascontiguousarray(samples, dtype="<i2")
+        body = clip.tobytes()
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".clip")
@@ -92,7 +93,7 @@ class ClipStore:
             for _ in range(3):
                 try:
                     os.link(tmp, path)  # fails if the entry exists: the first writer wins
-                    return np.frombuffer(body, dtype="<i2").copy()
+                    return clip
                 except FileExistsError:
                     stored = self.load(key)  # a damaged one is removed, and the next try links ours
                     if stored is not None:

@@ -33,6 +33,8 @@ MAX_DEPTH = 100
 """Deepest nesting of lists and mappings (each ``repeat`` or ``sides`` adds two levels)."""
 MAX_TEXT = 10_000
 """Longest single value, key or text, in characters."""
+QUOTED_CHARS = 60
+"""Longest value quoted whole in a message; longer ones are cut with '...'."""
 MAX_NUMBER_DIGITS = 100
 """Most digits a written number may have; no field needs more, and longer ones are slow or fail to convert."""
 
@@ -239,7 +241,7 @@ def _structure_problems(document: Document) -> list[Problem]:
             first: dict[str, yaml.Node] = {}
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.value in first:
-                    line, name = first[key.value].start_mark.line + 1, _cut(key.value)
+                    line, name = first[key.value].start_mark.line + 1, cut(key.value)
                     problems.append(
                         document.problem(key, f"duplicate key '{name}' (first at line {line}); keep only one")
                     )
@@ -270,12 +272,12 @@ def _scalar_problem(document: Document, node: yaml.ScalarNode) -> str | None:
     try:
         value = document.scalar(node)
     except (ValueError, KeyError, yaml.YAMLError):
-        return f"cannot read {_cut(node.value)!r} as {_READ_AS.get(kind, kind)}; fix it or remove the tag"
+        return f"cannot read {cut(node.value)!r} as {_READ_AS.get(kind, kind)}; fix it or remove the tag"
     if type(value) is int and abs(value) >= 10**MAX_NUMBER_DIGITS:
         return f"number is over {MAX_NUMBER_DIGITS} digits long; write a smaller number, or quote it if it is text"
     return None
 
 
-def _cut(text: str) -> str:
-    """``text`` as messages quote it: cut to 60 characters."""
-    return text if len(text) <= 60 else text[:60] + "..."
+def cut(text: str) -> str:
+    """``text`` as messages quote it: cut to ``QUOTED_CHARS`` characters."""
+    return text if len(text) <= QUOTED_CHARS else text[:QUOTED_CHARS] + "..."

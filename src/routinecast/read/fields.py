@@ -11,12 +11,10 @@ import yaml
 
 from ..errors import Problem
 from ..units import DURATION_HINT, parse_db, parse_duration_ms
-from .document import Document
+from .document import Document, cut
 
 MAX_NUMBER = 10**15
 """Largest magnitude a number field reads, bounded or not; past it a value is a slip and arithmetic overflows."""
-SHOWN_CHARS = 60
-"""Longest value quoted whole in a message; longer ones are cut with '...'."""
 
 
 class Fields:
@@ -48,8 +46,7 @@ class Fields:
             if not isinstance(name, str) or name not in allowed:
                 hint = difflib.get_close_matches(str(name), allowed, n=1)
                 tip = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(allowed)}"
-                label = str(name) if len(str(name)) <= SHOWN_CHARS else str(name)[:SHOWN_CHARS] + "..."
-                self.fail(key, f"unknown key '{label}' in {what}{tip}")
+                self.fail(key, f"unknown key '{cut(str(name))}' in {what}{tip}")
                 continue
             out[name] = (key, value)
         return out
@@ -174,6 +171,6 @@ class Fields:
 def shown(node: yaml.Node) -> str:
     """A node as messages quote it: a scalar as written, else 'a list' or 'a mapping'."""
     if isinstance(node, yaml.ScalarNode):
-        value = node.value if len(node.value) <= SHOWN_CHARS else node.value[:SHOWN_CHARS] + "..."
+        value = cut(node.value)
         return repr(value) if node.style or not value else value
     return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"

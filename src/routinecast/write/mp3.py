@@ -121,8 +121,8 @@ def frame_sizes(data: bytes | bytearray) -> list[int]:
 
 
 @functools.lru_cache(maxsize=4)
-def _silent_frames(sample_rate: int, bitrate: int) -> tuple[bytes, ...]:
-    """``SILENT_RUN`` frames of silence, each unpadded (``_padded`` adds the byte where wanted)."""
+def _silent_frames(sample_rate: int, bitrate: int) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+    """``SILENT_RUN`` frames of silence, each without its padding byte and with it."""
     # A fresh LAME fed zeros. Its frames form a stable prefix: encoding more zeros
     # changes only the last frame it has handed out, so that one is left off.
     fed = SILENT_RUN + 16  # LAME holds a few frames back until it has seen what follows
@@ -140,7 +140,8 @@ def _silent_frames(sample_rate: int, bitrate: int) -> tuple[bytes, ...]:
             frame[2] &= ~0x02
             del frame[-1]
         frames.append(bytes(frame))
-    return tuple(frames)
+    padded = (bytes((frame[0], frame[1], frame[2] | 0x02)) + frame[3:] + b"\x00" for frame in frames)
+    return tuple(frames), tuple(padded)
 
 
 def _no_audio_data(frame: bytes | bytearray, sample_rate: int) -> bool:
@@ -149,10 +150,6 @@ def _no_audio_data(frame: bytes | bytearray, sample_rate: int) -> bool:
     bits = 17 * 8 if is_mpeg1(sample_rate) else 9 * 8
     starts = (18, 77) if is_mpeg1(sample_rate) else (9,)
     return all((side >> (bits - start - 12)) & 0xFFF == 0 for start in starts)
-
-
-def _padded(frame: bytes) -> bytes:
-    return bytes((frame[0], frame[1], frame[2] | 0x02)) + frame[3:] + b"\x00"
 
 
 class Mp3Stream:
@@ -182,25 +179,32 @@ class Mp3Stream:
 
     def silence(self, frames: int) -> None:
         """Append ``frames`` frames of digital silence, padded to put the stream back on LAME's pattern."""
-        run = _silent_frames(self.sample_rate, self.bitrate)
+        plain, padded = _silent_frames(self.sample_rate, self.bitrate)
         written = self.handle.tell() - self.start - self.tag_size
         base = frame_bytes(self.sample_rate, self.bitrate)
-        out = []
-        for n in range(frames):
-            # Pad when the stream, this frame included, would otherwise fall short of one continuous stream.
-            padded = self.expected_bytes(self.frames + n + 1) - written > base
-            out.append(_padded(run[n % SILENT_RUN]) if padded else run[n % SILENT_RUN])
-            written += base + padded
-        self.handle.write(b"".join(out))
+        first, pads = self.frames, []
+        # A part encoded apart may have left the stream a byte off: pad (or not) frame by frame to get back.
+        while len(pads) < frames and written != self.expected_bytes(first + len(pads)):
+            pads.append(self.expected_bytes(first + len(pads) + 1) - written > base)
+            written += base + pads[-1]
+        # Back on the pattern, a frame is padded where one continuous stream pads it.
+        ends = np.arange(first + len(pads), first + frames + 1, dtype=np.int64)
+        pads += np.diff(self._padded_frames(ends)).astype(bool).tolist()
+        self.handle.write(
+            b"".join(padded[n % SILENT_RUN] if pad else plain[n % SILENT_RUN] for n, pad in enumerate(pads))
+        )
         self.add(frames, frames * frame_samples(self.sample_rate))
 
     def expected_bytes(self, frames: int) -> int:
         """Bytes in the first ``frames`` audio frames of one continuous CBR stream at this rate and bitrate."""
+        return frames * frame_bytes(self.sample_rate, self.bitrate) + int(self._padded_frames(np.int64(frames)))
+
+    def _padded_frames(self, frames: np.ndarray) -> np.ndarray:
+        """How many of the first ``frames`` frames one continuous stream pads."""
         rate = self.sample_rate
         fraction = (144_000 if is_mpeg1(rate) else 72_000) * self.bitrate % rate
         # LAME pads frame g (from 0) when ((1 - g) * fraction) mod rate < fraction: never the first.
-        padded = -(-(frames - 1) * fraction // rate) if frames else 0
-        return frames * frame_bytes(rate, self.bitrate) + padded
+        return np.where(frames > 0, -(-(frames - 1) * fraction // rate), 0)
 
     def close(self) -> int:
         """Fill in the Info frame; returns the number of samples in the stream."""
