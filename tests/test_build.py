@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -232,3 +234,53 @@ def test_outputs_never_overwrite_the_routine_or_each_other(tmp_path, write, caps
     assert main(["build", str(path), *filled, "--engine", "fake", "--cache-dir", str(tmp_path / "c")]) == 2
     assert capsys.readouterr().err == message.format(d=tmp_path, r=path) + "; choose another path\n"
     assert path.read_bytes() == before and not list(tmp_path.glob("*.[jv]*")) and not (tmp_path / "c").exists()
+
+
+def test_sigterm_stops_a_build_like_ctrl_c_and_leaves_nothing_behind(tmp_path, write):
+    import signal
+    import time
+
+    lines = "\n".join(f"  - say: Line number {n} of a routine that takes a while to speak." for n in range(300))
+    path = write("title: T\nsteps:\n" + lines + "\n")
+    out, clips = tmp_path / "out" / "t.mp3", tmp_path / "c" / "clips"
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    command = [
+        sys.executable,
+        "-m",
+        "routinecast",
+        "build",
+        str(path),
+        "-o",
+        str(out),
+        "--cache-dir",
+        str(tmp_path / "c"),
+    ]
+    build_process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(list(clips.glob("*/*.clip"))) < 3:  # speaking now
+        assert time.monotonic() < deadline and build_process.poll() is None, "the build spoke nothing"
+        time.sleep(0.01)
+    helpers = Path(f"/proc/{build_process.pid}/task/{build_process.pid}/children").read_text().split()
+    assert helpers
+    build_process.send_signal(signal.SIGTERM)  # to the build alone, as a plain `kill` does
+    _, err = build_process.communicate(timeout=60)
+    assert (build_process.returncode, err) == (143, b"routinecast: terminated; nothing was written\n")
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in helpers):
+        assert time.monotonic() < deadline, "a helper process outlived the build"
+        time.sleep(0.05)
+    assert not out.parent.exists() or list(out.parent.iterdir()) == []
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "where, reason", [("/proc/x.mp3", "No such file or directory"), ("{d}/f/x.mp3", "File exists")]
+)
+def test_an_output_folder_that_cannot_be_written_is_the_users_to_fix(tmp_path, write, capsys, where, reason):
+    path = write("title: T\nsteps:\n  - say: Hi.\n")
+    (tmp_path / "f").write_text("a file, not a folder")
+    target = where.format(d=tmp_path)
+    assert main(["build", str(path), "-o", target, "--engine", "fake", "--cache-dir", str(tmp_path / "c")]) == 2
+    folder = "/proc" if target.startswith("/proc") else str(tmp_path / "f")
+    assert capsys.readouterr().err == f"{folder}: cannot write the output there ({reason}); choose another folder\n"

@@ -179,17 +179,24 @@ def build(
         fmt = routine.output.format or "mp3"
         target = Path(output) if output else default_output(Path(path), fmt)
         _check_outputs(Path(path), target, sides)
-        with Staging() as staging:
-            audio_tmp = staging.path_for(target)
-            _render(audio_tmp, planned, fmt, pool, progress)
-            if fmt == "mp3":
-                write_tags(audio_tmp, routine, timeline)
-            if timeline_path:
-                staging.write_text(Path(timeline_path), timeline.to_json())
-            if transcript_path:
-                staging.write_text(Path(transcript_path), captions.transcript(timeline, transcript_fmt))
-            size = audio_tmp.stat().st_size
-            staging.commit()
+        try:
+            with Staging() as staging:
+                audio_tmp = staging.path_for(target)
+                _render(audio_tmp, planned, fmt, pool, progress)
+                if fmt == "mp3":
+                    write_tags(audio_tmp, routine, timeline)
+                if timeline_path:
+                    staging.write_text(Path(timeline_path), timeline.to_json())
+                if transcript_path:
+                    staging.write_text(Path(transcript_path), captions.transcript(timeline, transcript_fmt))
+                size = audio_tmp.stat().st_size
+                staging.commit()
+        except OSError as exc:  # an output folder that cannot be written, or a full disk: the user's to fix
+            where = Path(exc.filename or target)
+            where = where.parent if where.name.endswith(".part") or where == target else where
+            raise RoutineError(
+                f"{where}: cannot write the output there ({exc.strerror}); choose another folder"
+            ) from None
     return BuildResult(target, timeline, size, time.perf_counter() - started)
 
 

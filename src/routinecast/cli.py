@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from .batch import build_batch, write_playlist
@@ -33,15 +35,17 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
+    previous = _on_terminate(_terminated)
     try:
         return args.run(args)
     except RoutinecastError as exc:
         for line in exc.lines():
             print(f"routinecast: {line}" if exc.exit_code == 1 else line, file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("routinecast: interrupted; nothing was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        stopped = "terminated" if isinstance(exc, _Terminated) else "interrupted"
+        print(f"routinecast: {stopped}; nothing was written", file=sys.stderr)
+        return 143 if isinstance(exc, _Terminated) else 130
     except Exception as exc:  # a bug: say so in one line; ROUTINECAST_DEBUG=1 shows the traceback
         if os.environ.get("ROUTINECAST_DEBUG"):
             raise
@@ -50,6 +54,23 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        _on_terminate(previous)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every clean-up on the way out runs (helpers, temporary files)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _on_terminate(handler):
+    """Install ``handler`` for SIGTERM (only the main thread may); returns the one it replaces."""
+    if threading.current_thread() is not threading.main_thread() or handler is None:
+        return None
+    return signal.signal(signal.SIGTERM, handler)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -34,6 +35,16 @@ def test_each_line_gets_its_own_audio(engine):
     short, long = (len(out[t][0]) for t in texts)
     assert out[texts[0]][1] == 22050
     assert 0 < short < long / 3
+
+
+def test_the_workers_files_go_with_the_engine(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with Pyttsx3Engine(jobs=2) as two:
+        speak(two, ["First of two.", "Second of two.", "A third."])
+        [folder] = tmp_path.glob("routinecast-tts-*")
+        assert len(list(folder.glob("line-*.wav"))) == 2  # one file per worker
+        two._workers[0].process.kill()  # a worker killed mid-build leaves nothing behind either
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_first_line_of_a_fresh_engine_is_complete():

@@ -31,6 +31,7 @@ import ctypes.util
 import multiprocessing
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -44,30 +45,10 @@ import numpy as np
 
 from ...errors import EngineError
 from ..engine import DEFAULT_TIMEOUT_S, VoiceInfo, VoiceSpec
+from .espeak_library import choose_library
 
 MAX_PIECE = 4000
 WARM_UP_TEXT = "Ready."
-
-
-def choose_library() -> tuple[str, str | None]:
-    """``(library path or name, data path)`` for espeak-ng.
-
-    ``ROUTINECAST_ESPEAK=system|wheel`` forces a choice; by default a system
-    libespeak-ng is used when there is one, else the ``espeakng-loader`` wheel's.
-    """
-    wanted = os.environ.get("ROUTINECAST_ESPEAK", "auto")
-    system = ctypes.util.find_library("espeak-ng")
-    if wanted == "system" or (wanted == "auto" and system):
-        if not system:
-            raise EngineError("ROUTINECAST_ESPEAK=system, but no system libespeak-ng is installed")
-        return system, None
-    try:
-        import espeakng_loader
-    except ImportError:
-        raise EngineError(
-            "no espeak-ng library found: pip install espeakng-loader, or install the espeak-ng system package"
-        ) from None
-    return espeakng_loader.get_library_path(), espeakng_loader.get_data_path()
 
 
 def split_text(text: str, limit: int = MAX_PIECE) -> list[str]:
@@ -93,7 +74,7 @@ def split_text(text: str, limit: int = MAX_PIECE) -> list[str]:
 # -- the worker process ----------------------------------------------------------------
 
 
-def _worker(conn: Connection, library: str, data_path: str | None) -> None:
+def _worker(conn: Connection, library: str, data_path: str | None, folder: str) -> None:
     # Keep pyttsx3's prints and the C library's messages off our stdout and stderr;
     # failures come back through the pipe instead.
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -108,8 +89,7 @@ def _worker(conn: Connection, library: str, data_path: str | None) -> None:
     from pyttsx3.drivers import _espeak
 
     engine = pyttsx3.init("espeak")
-    folder = tempfile.mkdtemp(prefix="routinecast-tts-")
-    target = os.path.join(folder, "line.wav")
+    target = os.path.join(folder, f"line-{os.getpid()}.wav")
 
     def speak(text: str) -> tuple[bytes, int]:
         for _ in range(3):
@@ -176,9 +156,9 @@ def _read_when_complete(path: str, wait: float = 5.0) -> tuple[bytes, int] | Non
 
 
 class _Worker:
-    def __init__(self, context, library: str, data_path: str | None, timeout: float):
+    def __init__(self, context, library: str, data_path: str | None, folder: str, timeout: float):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, library, data_path), daemon=True)
+        self.process = context.Process(target=_worker, args=(child, library, data_path, folder), daemon=True)
         self.process.start()
         child.close()
         self.task: str | None = None
@@ -217,6 +197,8 @@ class Pyttsx3Engine:
         self.library, self.data_path = choose_library()
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
+        # The workers' files live here; the folder goes with close(), even when a worker was killed.
+        self._folder: str | None = None
 
     def __enter__(self) -> Pyttsx3Engine:
         return self
@@ -225,10 +207,12 @@ class Pyttsx3Engine:
         self.close()
 
     def _spawn(self, count: int) -> None:
+        self._folder = self._folder or tempfile.mkdtemp(prefix="routinecast-tts-")
         while len(self._workers) < count:
             # Starting a worker imports the library and speaks a warm-up line: give it time
             # even when a short per-line timeout is asked for.
-            self._workers.append(_Worker(self._context, self.library, self.data_path, max(self.timeout, 30.0)))
+            worker = _Worker(self._context, self.library, self.data_path, self._folder, max(self.timeout, 30.0))
+            self._workers.append(worker)
 
     def identity(self) -> str:
         """pyttsx3 and espeak-ng versions, and which espeak-ng library is used."""
@@ -289,10 +273,13 @@ class Pyttsx3Engine:
                 yield text, np.frombuffer(pcm, dtype="<i2"), rate
 
     def close(self) -> None:
-        """Stop every worker."""
+        """Stop every worker and remove their folder."""
         for worker in self._workers:
             worker.kill()
         self._workers.clear()
+        if self._folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
 
 def _quote(text: str | None) -> str:
