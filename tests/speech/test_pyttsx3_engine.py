@@ -53,7 +53,7 @@ def test_first_line_of_a_fresh_engine_is_complete():
     with Pyttsx3Engine(jobs=1) as second:
         second_out = speak(second, ["Warm up.", "Breathe in slowly."])
     b = second_out["Breathe in slowly."][0]
-    assert abs(len(a) - len(b)) < 22050 * 0.02  # within 20 ms: nothing was cut short
+    assert len(a) > len(b) - 22050 * 0.02  # the first line of a fresh engine is not cut short
 
 
 def test_parallel_workers_give_the_same_lengths():
@@ -63,7 +63,10 @@ def test_parallel_workers_give_the_same_lengths():
     with Pyttsx3Engine(jobs=1) as one:
         serial = {t: len(p) for t, (p, _) in speak(one, texts).items()}
     assert parallel.keys() == serial.keys()
-    assert all(abs(parallel[t] - serial[t]) < 22050 * 0.02 for t in texts)
+    # espeak-ng carries state from one utterance to the next: the same line after other lines comes out up
+    # to about 1.5% longer or shorter (13 ms measured; once in CI over 20 ms). A line spoken at another
+    # rate is off by 10% or more.
+    assert all(abs(parallel[t] - serial[t]) < 0.05 * serial[t] for t in texts), (parallel, serial)
 
 
 def test_long_text_is_split_at_sentences_and_survives(engine):
