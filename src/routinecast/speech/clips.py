@@ -17,7 +17,7 @@ TRIM_THRESHOLD = 0.002
 TRIM_MARGIN_MS = 2
 FADE_MS = 3
 # Bump when clip processing changes, so old cache entries are not reused.
-PROCESSING_VERSION = 1
+PROCESSING_VERSION = 2  # 2: pyttsx3 clips made at a lost default rate must not be reused
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,10 @@ pyttsx3 2.99 on Linux has traps; each is neutralised here:
 * a rate set between two lines can be skipped by espeak-ng's command queue (we saw a
   line spoken at the previous rate about one time in three) -> ``Synchronize()``
   after setting the properties;
+* the driver's own start-up settings can be lost the same way (one fresh engine in
+  eight spoke every line at espeak-ng's 175 words a minute instead of pyttsx3's 200)
+  -> the voice and rate are set for every line even when the routine leaves them to
+  the engine: pyttsx3's default voice and ``DEFAULT_RATE``;
 * with the ``espeakng-loader`` library and no ``ESPEAK_DATA_PATH`` the process
   exits -> the variable is set before the library loads;
 * "Audio saved to ..." on stdout -> the worker's stdout is sent to /dev/null;
@@ -48,6 +52,8 @@ from ..engine import DEFAULT_TIMEOUT_S, VoiceInfo, VoiceSpec
 from .espeak_library import choose_library
 
 MAX_PIECE = 4000
+# pyttsx3's own default rate (its espeak driver sets it at start-up), in words per minute.
+DEFAULT_RATE = 200
 WARM_UP_TEXT = "Ready."
 
 
@@ -87,6 +93,7 @@ def _worker(conn: Connection, library: str, data_path: str | None, folder: str) 
     ctypes.CDLL(library, mode=ctypes.RTLD_GLOBAL)
     import pyttsx3
     from pyttsx3.drivers import _espeak
+    from pyttsx3.drivers.espeak import EspeakDriver
 
     engine = pyttsx3.init("espeak")
     target = os.path.join(folder, f"line-{os.getpid()}.wav")
@@ -116,10 +123,8 @@ def _worker(conn: Connection, library: str, data_path: str | None, folder: str) 
         elif request[0] == "speak":
             _, text, voice, rate, volume = request
             try:
-                if voice:
-                    engine.setProperty("voice", voice)
-                if rate:
-                    engine.setProperty("rate", rate)
+                engine.setProperty("voice", voice or EspeakDriver._defaultVoice)
+                engine.setProperty("rate", rate or DEFAULT_RATE)
                 engine.setProperty("volume", volume)
                 # espeak-ng applies parameters from its command queue; wait for them to land
                 # before the next line, or it may be spoken with the previous rate.
