@@ -29,10 +29,14 @@ def fake(tmp_path: Path) -> Settings:
     return Settings(engine="fake", cache_dir=tmp_path / "cache", jobs=1)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def real_cache(tmp_path_factory) -> Path:
-    """One speech cache shared by the real-engine tests of a run."""
-    return tmp_path_factory.mktemp("real-cache")
+    """One speech cache shared by the real-engine tests of a run; also the default cache, so no test
+    writes into the user's own."""
+    path = tmp_path_factory.mktemp("real-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ROUTINECAST_CACHE", str(path))
+        yield path
 
 
 @pytest.fixture(scope="session")

@@ -220,11 +220,11 @@ def test_engine_fault_during_a_build_is_one_line_and_leaves_no_output(fault, tmp
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["-o", "{d}/a.mp3", "--timeline", "{d}/a.mp3"], "{d}/a.mp3: --timeline would overwrite the audio output"),
-        (["-o", "{d}/a.mp3", "--timeline", "{r}"], "{r}: --timeline would overwrite the routine file"),
+        (["-o", "{d}/a.json", "--format", "mp3", "--timeline", "{d}/a.json"],
+         "{d}/a.json: --timeline would overwrite the audio output"),
         (["-o", "{r}", "--format", "mp3"], "{r}: the audio output would overwrite the routine file"),
-        (["--timeline", "{d}/t.vtt", "--transcript", "{d}/sub/../t.vtt"],
-         "{d}/sub/../t.vtt: --transcript would overwrite --timeline"),
+        (["-o", "{d}/t.vtt", "--format", "wav", "--transcript", "{d}/sub/../t.vtt"],
+         "{d}/sub/../t.vtt: --transcript would overwrite the audio output"),
     ],
 )  # fmt: skip
 def test_outputs_never_overwrite_the_routine_or_each_other(tmp_path, write, capsys, args, message):

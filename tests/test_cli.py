@@ -103,3 +103,39 @@ def test_batch_options_that_take_one_routine_are_refused(write, capsys):
     assert capsys.readouterr().err == "-o, --timeline and --transcript take one routine at a time\n"
     assert main(["build", str(path), "--playlist", "list.txt"]) == 2
     assert capsys.readouterr().err == "list.txt: a playlist must end in .m3u or .m3u8\n"
+
+
+def test_check_finds_what_only_speech_shows(write, tmp_path, capsys):
+    """``check`` speaks and lays out the routine: an unknown voice and cues that clash are errors, as in a build."""
+    path = write("title: T\nvoice: {name: klingon}\nsteps:\n  - say: Hi.\n", "voice.yaml")
+    clash = write("title: T\nsteps:\n  - hold: 2s\n    cues: [{at: 1s, say: A long sentence for one second.}]\n")
+    cache = ["--engine", "fake", "--cache-dir", str(tmp_path / "c")]
+    assert main(["check", *cache, str(path), str(clash)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}:2:15: voice 'klingon' is not offered by the fake engine; run 'routinecast voices' to list them",
+        f"{clash}:4:12: 'A long sentence for one second.' at 1.0s of the 2.0s hold is still speaking when the "
+        "2.0s hold ends (overruns by 862 ms); use fewer or shorter cues, a longer window, or a faster voice.rate",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-j", "0"], "argument -j/--jobs: must be a whole number of 1 or more, not '0'"),
+        (["--jobs", "-3"], "argument -j/--jobs: must be a whole number of 1 or more, not '-3'"),
+    ],
+)
+def test_bad_job_counts_are_usage_errors(args, message, write, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["build", *args, str(write("title: T\nsteps:\n  - say: Hi.\n"))])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"routinecast build: error: {message}"
+
+
+def test_timeline_must_be_json(write, tmp_path, capsys):
+    """``--timeline old.mp3`` would silently replace an unrelated recording."""
+    path = write("title: T\nsteps:\n  - say: Hi.\n")
+    (tmp_path / "old.mp3").write_bytes(b"keep me")
+    assert main(["build", "--engine", "fake", "--timeline", str(tmp_path / "old.mp3"), str(path)]) == 2
+    assert capsys.readouterr().err == f"{tmp_path / 'old.mp3'}: the timeline file must end in .json\n"
+    assert (tmp_path / "old.mp3").read_bytes() == b"keep me"

@@ -5,7 +5,7 @@ The pipeline, one folder per stage: ``read`` (YAML to the typed model),
 (levelling, tones, recordings), ``mix`` and ``write`` (MP3, tags, captions).
 """
 
-from .build import BuildResult, Settings, build, plan
+from .build import BuildResult, Settings, build, check, plan
 from .errors import EngineError, RoutinecastError, RoutineError
 from .read.routine import load_routine
 from .version import __version__
@@ -18,6 +18,7 @@ __all__ = [
     "Settings",
     "__version__",
     "build",
+    "check",
     "load_routine",
     "plan",
 ]

@@ -106,17 +106,30 @@ def default_output(routine_path: Path, fmt: str = "mp3") -> Path:
     return Path("output") / f"{Path(routine_path).stem}.{fmt}"
 
 
+def check(path: str | Path, settings: Settings = Settings()) -> Timeline:
+    """Everything a build does short of levelling and writing: every error a build would meet is raised.
+
+    The routine is validated, the files it names are checked, its lines are
+    spoken (or taken from the cache, which they then fill) and laid out, so
+    cues that clash with real speech are found too.
+    """
+    return plan(path, settings, level=False).timeline
+
+
 def plan(
     path: str | Path,
     settings: Settings = Settings(),
     stack: ExitStack | None = None,
     progress: Progress | None = None,
     pool: Pool | None = None,
+    level: bool = True,
 ) -> Plan:
     """Validate, expand, synthesize (or reuse from the cache), level and lay out a routine.
 
     Pass ``stack`` to keep a throwaway cache alive for rendering afterwards, and
     ``pool`` to level speech in its workers (else it is done in this process).
+    ``level=False`` skips the voice measurement and levelling, which change no
+    length: the timeline is the same, the bank's speech is not levelled.
     """
     routine = _with_overrides(load_routine(path), settings)
     items = expand(routine)
@@ -130,13 +143,14 @@ def plan(
             store = ClipStore(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="routinecast-"))))
         lines = [item.spoken for item in sounding(items) if isinstance(item, Spoken)]
         with open_engine(settings.engine, settings.jobs, settings.timeout) as engine:
-            # The voice is measured while the routine's own lines are spoken.
-            calibration = _speak(engine, routine, list(loudness.CALIBRATION), store, None)
-            sample = [calibration[t] for t in loudness.CALIBRATION]
-            gain = voice_gain(store, routine.output, sample, pool, _codec(routine))
+            if level:  # the voice is measured while the routine's own lines are spoken
+                calibration = _speak(engine, routine, list(loudness.CALIBRATION), store, None)
+                sample = [calibration[t] for t in loudness.CALIBRATION]
+                gain = voice_gain(store, routine.output, sample, pool, _codec(routine))
             clips = _speak(engine, routine, lines, store, progress)
         bank = AudioBank(store, {text: clips[text] for text in lines})
-        bank.level_voice(routine.output.sample_rate, result(gain), pool)
+        if level:
+            bank.level_voice(routine.output.sample_rate, result(gain), pool)
         bank.add_items(routine, items)
         timeline = layout(routine, items, bank.lengths())
     finally:
@@ -169,6 +183,8 @@ def build(
     if output is not None and fmt not in formats.FORMATS:
         raise RoutineError(f"{output}: the output must end in .mp3 or .wav (or give --format)")
     transcript_fmt = captions.transcript_format(Path(transcript_path)) if transcript_path else None
+    if timeline_path and Path(timeline_path).suffix.lower() != ".json":
+        raise RoutineError(f"{timeline_path}: the timeline file must end in .json")
     sides = {"--timeline": timeline_path, "--transcript": transcript_path}
     _check_outputs(Path(path), Path(output) if output else default_output(Path(path), fmt or "mp3"), sides)
     with ExitStack() as stack:
@@ -193,7 +209,7 @@ def build(
                 staging.commit()
         except OSError as exc:  # an output folder that cannot be written, or a full disk: the user's to fix
             where = Path(exc.filename or target)
-            where = where.parent if where.name.endswith(".part") or where == target else where
+            where = where.parent if ".part" in where.name or where == target else where
             raise RoutineError(
                 f"{where}: cannot write the output there ({exc.strerror}); choose another folder"
             ) from None

@@ -14,10 +14,9 @@ import threading
 from pathlib import Path
 
 from .batch import build_batch, write_playlist
-from .build import BuildResult, Settings, build, plan
+from .build import BuildResult, Settings, build, check, plan
 from .cache import ClipStore, default_cache_dir
 from .errors import RoutinecastError, RoutineError
-from .read.routine import load_routine
 from .speech.engine import DEFAULT_TIMEOUT_S
 from .speech.engines import DEFAULT_ENGINE, ENGINES, open_engine
 from .units import format_clock, format_ms
@@ -39,9 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except RoutinecastError as exc:
-        for line in exc.lines():
-            print(f"routinecast: {line}" if exc.exit_code == 1 else line, file=sys.stderr)
-        return exc.exit_code
+        return _report(exc)
     except KeyboardInterrupt as exc:
         stopped = "terminated" if isinstance(exc, _Terminated) else "interrupted"
         print(f"routinecast: {stopped}; nothing was written", file=sys.stderr)
@@ -56,6 +53,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         _on_terminate(previous)
+
+
+def _report(exc: RoutinecastError) -> int:
+    """Print ``exc`` on stderr, one line per problem (internal failures prefixed); returns its exit code."""
+    for line in exc.lines():
+        print(f"routinecast: {line}" if exc.exit_code == 1 else line, file=sys.stderr)
+    return exc.exit_code
 
 
 class _Terminated(KeyboardInterrupt):
@@ -111,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Validate routines; exit 0 if all are valid, 2 if not.",
     )
     p.add_argument("routines", nargs="+", type=Path, metavar="ROUTINE.yaml")
+    _engine_options(p)
     p.set_defaults(run=_check)
 
     p = commands.add_parser(
@@ -145,7 +150,16 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-cache", action="store_true", help="synthesize everything afresh")
     p.add_argument("--cache-dir", type=Path, help="speech cache folder")
-    p.add_argument("-j", "--jobs", type=int, help="worker processes for synthesis and encoding (default: one per core)")
+    p.add_argument(
+        "-j", "--jobs", type=_count, help="worker processes for synthesis and encoding (default: one per core)"
+    )
+
+
+def _count(text: str) -> int:
+    """A whole number of at least 1, for argparse."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not '{text}'")
+    return int(text)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -154,7 +168,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
         jobs=args.jobs,
-        sample_rate=args.sample_rate,
+        sample_rate=getattr(args, "sample_rate", None),
         bitrate=getattr(args, "bitrate", None),
         format=getattr(args, "format", None),
         loudness=getattr(args, "loudness", None),
@@ -187,8 +201,7 @@ def _build(args: argparse.Namespace) -> int:
         outcomes = []
         for _, outcome in build_batch(args.routines, _settings(args), args.jobs):
             if isinstance(outcome, RoutinecastError):
-                for line in outcome.lines():
-                    print(f"routinecast: {line}" if outcome.exit_code == 1 else line, file=sys.stderr)
+                _report(outcome)
             else:
                 _summary(outcome)
             outcomes.append(outcome)
@@ -207,17 +220,15 @@ def _summary(result: BuildResult) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    failed = False
+    code = 0
     for path in args.routines:
         try:
-            load_routine(path)
+            timeline = check(path, _settings(args))
         except RoutinecastError as exc:
-            failed = True
-            for line in exc.lines():
-                print(line, file=sys.stderr)
+            code = max(code, _report(exc))
         else:
-            print(f"{path}: ok")
-    return 2 if failed else 0
+            print(f"{path}: ok ({format_ms(timeline.ms(timeline.length))})")
+    return code
 
 
 def _plan(args: argparse.Namespace) -> int:

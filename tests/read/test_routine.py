@@ -143,12 +143,12 @@ def test_all_problems_are_reported_at_once(write):
 def test_not_utf8(tmp_path, capsys):
     path = tmp_path / "latin1.yaml"
     path.write_bytes("title: Caf\u00e9\nsteps:\n  - say: Hi.\n".encode("latin-1"))
-    assert main(["check", str(path)]) == 2
+    assert main(["check", "--engine", "fake", str(path)]) == 2
     assert capsys.readouterr().err == f"{path}:1:11: file is not valid UTF-8 (byte 0xe9); save it as UTF-8\n"
 
 
 def test_missing_file(tmp_path, capsys):
-    assert main(["check", str(tmp_path / "nope.yaml")]) == 2
+    assert main(["check", "--engine", "fake", str(tmp_path / "nope.yaml")]) == 2
     assert capsys.readouterr().err == f"{tmp_path / 'nope.yaml'}:1:1: no such file; check the path\n"
 
 
@@ -164,8 +164,8 @@ def test_safe_loader_only(write):
 
 def test_check_ok(write, capsys):
     path = write(GOOD)
-    assert main(["check", str(path)]) == 0
-    assert capsys.readouterr().out == f"{path}: ok\n"
+    assert main(["check", "--engine", "fake", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: ok (4.4s)\n"
 
 
 def test_model_of_every_step_kind(write):

@@ -1,14 +1,16 @@
 """Atomic output: every file is written beside its target under a temporary name, then renamed.
 
 A failed or interrupted build leaves no half-written file and never touches an
-earlier output at the same path.
+earlier output at the same path; the temporary files of a build that was killed
+outright are removed by the next build of the same output.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
+
+from ..claims import claimed_file, release, sweep
 
 
 class Staging:
@@ -19,7 +21,7 @@ class Staging:
     """
 
     def __init__(self) -> None:
-        self._pending: list[tuple[Path, Path]] = []
+        self._pending: list[tuple[Path, Path, int]] = []
 
     def __enter__(self) -> Staging:
         return self
@@ -30,24 +32,35 @@ class Staging:
     def path_for(self, target: Path) -> Path:
         """A fresh temporary path in ``target``'s folder (created if needed), with the same suffix."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=f"{target.suffix}.part")
-        os.close(fd)
-        self._pending.append((Path(tmp), target))
-        return Path(tmp)
+        prefix, suffix = f".{target.stem}.", f"{target.suffix}.part"
+        sweep(target.parent, f"{prefix}*{suffix}")
+        tmp, claim = claimed_file(target.parent, prefix, suffix)
+        self._pending.append((tmp, target, claim))
+        return tmp
 
     def write_text(self, target: Path, text: str) -> None:
         """Stage ``text`` (UTF-8) for ``target``."""
         self.path_for(target).write_text(text, encoding="utf-8")
 
     def commit(self) -> None:
-        """Rename every staged file onto its target."""
-        for tmp, target in self._pending:
-            os.chmod(tmp, 0o644)
+        """Rename every staged file onto its target, with the permissions the umask gives new files."""
+        mode = 0o666 & ~_umask()
+        for tmp, target, claim in self._pending:
+            os.chmod(tmp, mode)
             os.replace(tmp, target)
+            release(claim)
         self._pending.clear()
 
     def discard(self) -> None:
         """Delete staged files that were not committed."""
-        for tmp, _ in self._pending:
+        for tmp, _, claim in self._pending:
             tmp.unlink(missing_ok=True)
+            release(claim)
         self._pending.clear()
+
+
+def _umask() -> int:
+    # Python can only read the umask by setting it; it is put back at once.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -9,12 +9,12 @@ however long the session is.
 from __future__ import annotations
 
 import pickle
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import BinaryIO
 
+from ..claims import claimed_folder
 from ..formats import frame_samples
 from ..mix import mixer
 from ..pool import Pool, result
@@ -42,8 +42,7 @@ def encode_parts(
     """
     rate = timeline.sample_rate
     frame = frame_samples(rate)
-    # A part still being written when a build is stopped may keep the folder from going at once.
-    with tempfile.TemporaryDirectory(prefix="routinecast-parts-", ignore_cleanup_errors=True) as folder:
+    with claimed_folder("routinecast-parts-") as folder:
         plan = Path(folder) / "plan.pickle"
         plan.write_bytes(pickle.dumps((timeline, bank), protocol=pickle.HIGHEST_PROTOCOL))
         futures: dict[int, tuple[Path, Future]] = {}

@@ -35,18 +35,18 @@ import ctypes.util
 import multiprocessing
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 import wave
 from collections.abc import Iterator
+from contextlib import ExitStack
 from importlib import metadata
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 import numpy as np
 
+from ...claims import claimed_folder
 from ...errors import EngineError
 from ..engine import DEFAULT_TIMEOUT_S, VoiceInfo, VoiceSpec
 from .espeak_library import choose_library
@@ -202,7 +202,9 @@ class Pyttsx3Engine:
         self.library, self.data_path = choose_library()
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
-        # The workers' files live here; the folder goes with close(), even when a worker was killed.
+        # The workers' files live here; the folder goes with close(), even when a worker was killed,
+        # and the next engine removes it if this whole process was killed.
+        self._claims = ExitStack()
         self._folder: str | None = None
 
     def __enter__(self) -> Pyttsx3Engine:
@@ -212,7 +214,8 @@ class Pyttsx3Engine:
         self.close()
 
     def _spawn(self, count: int) -> None:
-        self._folder = self._folder or tempfile.mkdtemp(prefix="routinecast-tts-")
+        if self._folder is None:
+            self._folder = str(self._claims.enter_context(claimed_folder("routinecast-tts-")))
         while len(self._workers) < count:
             # Starting a worker imports the library and speaks a warm-up line: give it time
             # even when a short per-line timeout is asked for.
@@ -282,9 +285,8 @@ class Pyttsx3Engine:
         for worker in self._workers:
             worker.kill()
         self._workers.clear()
-        if self._folder:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
+        self._claims.close()
+        self._folder = None
 
 
 def _quote(text: str | None) -> str:
