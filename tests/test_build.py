@@ -284,3 +284,13 @@ def test_an_output_folder_that_cannot_be_written_is_the_users_to_fix(tmp_path, w
     assert main(["build", str(path), "-o", target, "--engine", "fake", "--cache-dir", str(tmp_path / "c")]) == 2
     folder = "/proc" if target.startswith("/proc") else str(tmp_path / "f")
     assert capsys.readouterr().err == f"{folder}: cannot write the output there ({reason}); choose another folder\n"
+
+
+def test_a_session_with_nothing_to_hear_is_refused(write, fake, capsys, tmp_path):
+    path = write("title: T\noutput: {head: 0s, tail: 0s}\nsteps:\n  - section: A\n  - section: B\n")
+    cache = str(tmp_path / "c")
+    assert main(["build", str(path), "-o", str(tmp_path / "x.mp3"), "--engine", "fake", "--cache-dir", cache]) == 2
+    assert capsys.readouterr().err == (
+        f"{path}:1:1: the session has nothing to hear; add a step that speaks, waits or rings\n"
+    )
+    assert not (tmp_path / "x.mp3").exists()

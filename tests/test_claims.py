@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 
 from routinecast.claims import claimed_file, claimed_folder, release, sweep
 from routinecast.cli import main
+from tests.support.processes import start_build
 
 
 def test_a_claimed_file_is_kept_until_released(tmp_path):
@@ -52,19 +51,13 @@ def test_the_next_build_removes_what_a_killed_build_left(tmp_path, write, monkey
     out.parent.mkdir()
     (out.parent / "keep.mp3.part").write_bytes(b"not ours")  # not named like our temporary files
     args = ["build", str(path), "-o", str(out), "--engine", "fake", "--cache-dir", str(tmp_path / "c"), "-j", "2"]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "routinecast", *args],
-        env={**os.environ, "TMPDIR": str(tmp)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    process = start_build(args, tmp)
     deadline = time.monotonic() + 120
     while not (list(out.parent.glob(".t.*.mp3.part")) and list(tmp.glob("routinecast-parts-*/*.mp3"))):
         assert time.monotonic() < deadline and process.poll() is None, "the build never reached encoding"
         time.sleep(0.005)
     os.killpg(process.pid, signal.SIGKILL)
-    process.wait(30)
+    process.communicate(timeout=30)
     left = sorted(p.name for p in out.parent.iterdir())
     assert len(left) == 2 and list(tmp.glob("routinecast-parts-*"))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))

@@ -7,6 +7,7 @@ files are written last, each to a temporary name, and renamed together.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import tempfile
 import time
@@ -156,6 +157,10 @@ def plan(
     finally:
         if owned:
             stack.close()
+    if timeline.length == 0:
+        raise RoutineError(
+            Problem(routine.source, 1, 1, "the session has nothing to hear; add a step that speaks, waits or rings")
+        )
     if timeline.ms(timeline.length) > MAX_SESSION_MS:
         raise RoutineError(
             Problem(
@@ -210,9 +215,8 @@ def build(
         except OSError as exc:  # an output folder that cannot be written, or a full disk: the user's to fix
             where = Path(exc.filename or target)
             where = where.parent if ".part" in where.name or where == target else where
-            raise RoutineError(
-                f"{where}: cannot write the output there ({exc.strerror}); choose another folder"
-            ) from None
+            todo = "free some space or choose another folder" if exc.errno == errno.ENOSPC else "choose another folder"
+            raise RoutineError(f"{where}: cannot write the output there ({exc.strerror}); {todo}") from None
     return BuildResult(target, timeline, size, time.perf_counter() - started)
 
 

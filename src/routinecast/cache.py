@@ -22,11 +22,15 @@ import shutil
 import struct
 import tempfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import platformdirs
+
+from .errors import RoutineError
 
 _MAGIC = b"RCCLIP1\n"
 _HEADER = struct.Struct("<8sIQ")  # magic, crc32 of the samples, sample count
@@ -84,10 +88,11 @@ class ClipStore:
         clip = np.ascontiguousarray(samples, dtype="<i2")
         body = clip.tobytes()
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".clip")
+        with self._writing():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".clip")
         try:
-            with os.fdopen(fd, "wb") as handle:
+            with self._writing(), os.fdopen(fd, "wb") as handle:
                 handle.write(_HEADER.pack(_MAGIC, zlib.crc32(body), len(body) // 2))
                 handle.write(body)
             for _ in range(3):
@@ -121,14 +126,28 @@ class ClipStore:
     def remember(self, key: str, value: float) -> None:
         """Keep ``value`` under ``key``, atomically, with a check that ``recall`` verifies."""
         folder = self.root / "values"
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with self._writing():
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         try:
-            with os.fdopen(fd, "w") as handle:
+            with self._writing(), os.fdopen(fd, "w") as handle:
                 json.dump({"value": value, "check": _check(key, value)}, handle)
             os.replace(tmp, folder / f"{key}.json")
         finally:
             Path(tmp).unlink(missing_ok=True)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A full disk or a folder that cannot be written becomes the user's error, naming the cache."""
+        try:
+            yield
+        except OSError as exc:
+            if exc.errno is None:
+                raise
+            raise RoutineError(
+                f"{self.root}: cannot write the speech cache ({exc.strerror}); free some space, "
+                "choose another folder with --cache-dir, or build with --no-cache"
+            ) from None
 
     def info(self) -> tuple[int, int]:
         """(number of clips, bytes on disk)."""

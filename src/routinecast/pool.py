@@ -9,9 +9,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import TypeVar
 
 from .errors import RoutinecastError
@@ -40,13 +42,12 @@ class Pool:
     def submit(self, fn: Callable[..., T], *args: object) -> Future[T]:
         """Run ``fn(*args)`` in a worker (or right here); its future."""
         if self.parallel:
-            if self._executor is None:
-                self._executor = ProcessPoolExecutor(
-                    self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
-                )
-                for _ in range(self.jobs - 1):  # start them all now, while this job runs
-                    self._executor.submit(os.getpid)
-            return self._executor.submit(fn, *args)
+            with deaf_children():  # workers may be started by any submit
+                if self._executor is None:
+                    self._executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"))
+                    for _ in range(self.jobs - 1):  # start them all now, while this job runs
+                        self._executor.submit(os.getpid)
+                return self._executor.submit(fn, *args)
         return done(fn, *args)
 
     def map(self, fn: Callable[..., T], *iterables: Iterable[object]) -> list[T]:
@@ -77,6 +78,19 @@ def result(future: Future[T]) -> T:
         raise RoutinecastError("a helper process died; try again, or build with --jobs 1") from None
 
 
-def _ignore_interrupts() -> None:
-    # Ctrl-C reaches the whole process group; the main process alone answers it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+@contextmanager
+def deaf_children() -> Iterator[None]:
+    """Processes started in this block ignore Ctrl-C; the process that started them answers it.
+
+    Ctrl-C reaches the whole process group, and a helper still importing its modules would print a
+    traceback. An ignored signal stays ignored across the helper's start, and Python keeps it so.
+    A Ctrl-C in the few milliseconds a start takes is lost; only the main thread may do this.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
