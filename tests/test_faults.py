@@ -83,15 +83,16 @@ def test_signals_at_random_moments_lose_nothing(signum, write, tmp_path, monkeyp
     path = write(ROUTINE)
     assert build(path, tmp_path / "fresh.mp3", tmp_path / "fresh-cache") == 0
     fresh = (tmp_path / "fresh.mp3").read_bytes()
-    out, cache, tmp = tmp_path / "out" / "s.mp3", tmp_path / "cache", tmp_path / "tmp"
+    out, tmp = tmp_path / "out" / "s.mp3", tmp_path / "tmp"
     out.parent.mkdir()
     tmp.mkdir()
     out.write_bytes(b"earlier")
-    args = ["build", str(path), "-o", str(out), "--engine", "fake", "--cache-dir", str(cache), "-j", "2"]
     seed = random.randrange(1 << 30)
-    for moment in random.Random(seed).sample([i / 100 for i in range(0, 250)], 3):
+    for n, moment in enumerate(random.Random(seed).sample([i / 100 for i in range(0, 250)], 3)):
+        cache = tmp_path / f"cache{n}"
+        args = ["build", str(path), "-o", str(out), "--engine", "fake", "--cache-dir", str(cache), "-j", "2"]
         process = start_build(args, tmp)
-        # Counted from the first clip in the cache: before that, Python is still importing its libraries,
+        # Counted from the first clip in its cache: before that, Python is still importing its libraries,
         # and answers Ctrl-C with its own traceback.
         deadline = time.monotonic() + 60
         while not list(cache.glob("clips/*/*.clip")) and process.poll() is None:
@@ -105,7 +106,7 @@ def test_signals_at_random_moments_lose_nothing(signum, write, tmp_path, monkeyp
             assert err == b"routinecast: interrupted; nothing was written\n", (seed, moment)
         assert out.read_bytes() in (b"earlier", fresh), (seed, moment)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))
-    assert main(args) == 0
+    assert main(args) == 0  # with the last stopped build's cache
     assert out.read_bytes() == fresh
     assert [p.name for p in out.parent.iterdir()] == ["s.mp3"]
     assert list(tmp.iterdir()) == []
