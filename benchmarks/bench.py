@@ -101,7 +101,7 @@ FLOOR = (
     from routinecast.write import encoder
     pcm = np.load(sys.argv[1], mmap_mode="r")
     chunks = (np.asarray(pcm[i:i + encoder_chunk], dtype=np.float32) for i in range(0, len(pcm), encoder_chunk))
-    encoder.encode(sys.argv[2], chunks, {rate}, "mp3", 64)
+    encoder.encode(sys.argv[2], chunks, {rate}, "mp3", 64, {})
 """)
     .replace("encoder_chunk", str(1 << 16))
     .replace("{rate}", str(RATE))

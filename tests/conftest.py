@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from routinecast import Settings
+from routinecast.speech.engines.fake import FakeEngine
 from tests.support.routines import EVERY_KIND, SCRIPTS
 
 
@@ -94,3 +95,17 @@ def shipped(request, tmp_path_factory, real_cache):
         without_bed = {key: value for key, value in timeline.items() if key != "background"}
         assert json.loads((folder / "foreground.json").read_text()) == without_bed
     return script, folder / "full.mp3", timeline, foreground
+
+
+@pytest.fixture
+def spoken(monkeypatch):
+    """Every text the fake engine is asked to speak, across builds."""
+    said: list[str] = []
+    original = FakeEngine.synthesize
+
+    def recording(self, texts, voice):
+        said.extend(texts)
+        yield from original(self, texts, voice)
+
+    monkeypatch.setattr(FakeEngine, "synthesize", recording)
+    return said

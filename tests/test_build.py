@@ -178,7 +178,10 @@ def _engine_worker(timeout: float = 30.0) -> int:
     while time.monotonic() < deadline:
         for task in Path(f"/proc/{os.getpid()}/task").iterdir():
             for pid in (task / "children").read_text().split():
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+                try:
+                    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+                except OSError:  # a short-lived child, gone already
+                    continue
                 if b"spawn_main" in cmdline:
                     return int(pid)
         time.sleep(0.005)

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 
 from routinecast import Settings, build
 from routinecast.cache import ClipStore
@@ -30,20 +29,6 @@ steps:
         cues: [{countdown: 3}]
   - say: Last line.
 """
-
-
-@pytest.fixture
-def spoken(monkeypatch):
-    """Every text the fake engine is asked to speak, across builds."""
-    said: list[str] = []
-    original = FakeEngine.synthesize
-
-    def recording(self, texts, voice):
-        said.extend(texts)
-        yield from original(self, texts, voice)
-
-    monkeypatch.setattr(FakeEngine, "synthesize", recording)
-    return said
 
 
 def test_second_build_synthesizes_nothing(write, tmp_path, fake, spoken):

@@ -41,7 +41,7 @@ from .write.files import Staging
 from .write.mp3 import round_trip
 from .write.parts import encode_parts
 from .write.segments import split
-from .write.tags import write_tags
+from .write.tags import wav_info, write_tags
 
 # Shorter sessions encode in less time than helper processes take to start.
 PARALLEL_SECONDS = 120
@@ -251,7 +251,7 @@ def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress 
     chunks = mixer.stream(timeline, planned.bank, bed)
     if progress:
         chunks = _counting(chunks, timeline.length, progress)
-    encoder.encode(path, chunks, timeline.sample_rate, fmt, routine.output.bitrate)
+    encoder.encode(path, chunks, timeline.sample_rate, fmt, routine.output.bitrate, wav_info(routine))
 
 
 def _with_overrides(routine: Routine, settings: Settings) -> Routine:

@@ -19,7 +19,12 @@ class Problem:
     """What is wrong and what to do about it, in one sentence."""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        # One line per problem, whatever a quoted value holds: its line breaks are shown as escapes.
+        return f"{self.file}:{self.line}:{self.col}: {self.message.translate(_BREAKS)}"
+
+
+_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+"""Every character ``str.splitlines`` breaks at, with the escape that stands for it."""
 
 
 class RoutinecastError(Exception):

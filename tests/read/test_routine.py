@@ -45,7 +45,10 @@ BAD = {
     ),
     "syntax error": (
         "title: T\nsteps:\n  - say: [unclosed\n",
-        ["{f}:4:1: YAML syntax error: expected ',' or ']', but got '<stream end>'"],
+        [
+            "{f}:4:1: YAML syntax error: expected ',' or ']' but found the end of the file; "
+            "close the '[' opened at line 3, column 10, and put text with ':' or ',' in quotes"
+        ],
     ),
     "duplicate key": (
         "title: T\ntitle: U\nsteps:\n  - say: Hi.\n",

@@ -35,7 +35,7 @@ def test_the_fast_crc_equals_the_bytewise_one(data, start):
 def encode(tmp_path, rate: int, kbps: int, samples: int) -> bytes:
     path = tmp_path / "t.mp3"
     tone = 0.2 * np.sin(2 * np.pi * 330 * np.arange(samples) / rate)
-    encoder.encode(path, [tone.astype(np.float32)], rate, "mp3", kbps)
+    encoder.encode(path, [tone.astype(np.float32)], rate, "mp3", kbps, {})
     return path.read_bytes()
 
 

@@ -25,7 +25,7 @@ def test_both_decoders_return_exactly_the_samples_written(tmp_path, rate, kbps):
     n = rate * 2 + 321  # not a whole number of frames
     tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(n) / rate)).astype(np.float32)
     path = tmp_path / "t.mp3"
-    assert encoder.encode(path, [tone[:1000], tone[1000:]], rate, "mp3", kbps) == n
+    assert encoder.encode(path, [tone[:1000], tone[1000:]], rate, "mp3", kbps, {}) == n
     ours, got_rate = soundfile.read(str(path), dtype="float32")
     theirs = decoders.decode(path)
     assert (len(ours), len(theirs), got_rate) == (n, n, rate)
@@ -39,7 +39,7 @@ def test_both_decoders_return_exactly_the_samples_written(tmp_path, rate, kbps):
 
 def test_wav_clips_instead_of_wrapping(tmp_path):
     path = tmp_path / "t.wav"
-    encoder.encode(path, [np.array([0.5, 1.5, -1.5], dtype=np.float32)], 8000, "wav", 64)
+    encoder.encode(path, [np.array([0.5, 1.5, -1.5], dtype=np.float32)], 8000, "wav", 64, {})
     data, _ = soundfile.read(str(path), dtype="int16")
     assert data.tolist() == [16384, 32767, -32768]
 
@@ -66,7 +66,7 @@ def test_parts_encoded_apart_join_like_one_stream(tmp_path, rate, kbps):
     path = tmp_path / "parts.mp3"
     _, parts = encode_in_parts(path, pcm, Timeline("T", rate, tuple(events), (), ()), kbps)
     assert any(p.silent for p in parts) and not parts[-1].silent
-    encoder.encode(tmp_path / "one.mp3", [pcm], rate, "mp3", kbps)
+    encoder.encode(tmp_path / "one.mp3", [pcm], rate, "mp3", kbps, {})
     joined, one = (soundfile.read(str(tmp_path / name), dtype="float32")[0] for name in ("parts.mp3", "one.mp3"))
     assert len(joined) == len(decoders.decode(path)) == len(one) == len(pcm)
     # The frames of silence follow one stream's padding: only the last sound part may be a byte off.

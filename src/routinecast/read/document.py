@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, RoutineError
+from .faults import not_text, syntax_message
 
 MAX_FILE_BYTES = 250_000
 """Largest routine file read at all, in bytes; a real routine is a few kilobytes.
@@ -84,11 +85,13 @@ def read_document(path: str | Path) -> Document:
                 f"file is over {MAX_FILE_BYTES // 1000} KB, too big for a routine; split it into smaller routines",
             )
         )
+    if wrong := not_text(data):
+        raise RoutineError(Problem(name, 1, 1, wrong))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        col = len(data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")) + 1  # characters, not bytes
         raise RoutineError(
             Problem(
                 name,
@@ -105,10 +108,8 @@ def read_document(path: str | Path) -> Document:
         raise RoutineError(Problem(name, exc.mark.line + 1, exc.mark.column + 1, exc.message)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "cannot parse"
-        if exc.context and exc.context.startswith("found duplicate anchor"):
-            what = exc.context.replace("; first occurrence", f" (first at line {exc.context_mark.line + 1})")
-        raise RoutineError(Problem(name, mark.line + 1, mark.column + 1, f"YAML syntax error: {what}")) from None
+        message = f"YAML syntax error: {syntax_message(exc)}"
+        raise RoutineError(Problem(name, mark.line + 1, mark.column + 1, message)) from None
     except yaml.reader.ReaderError as exc:  # a control character YAML forbids
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -138,7 +139,8 @@ _KINDS |= {"null": yaml.ScalarNode, "seq": yaml.SequenceNode, "map": yaml.Mappin
 _TAGS = {_YAML + name: kind for name, kind in _KINDS.items()}
 _READ_AS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls but tab, line feed, carriage return and next line (U+0085), which are whitespace.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _ALIASES_TOO_BIG = f"aliases expand the routine to over {MAX_NODES} values; write the values out or use fewer aliases"
 _TOO_BIG = f"routine has over {MAX_NODES} values; split it into smaller routines"
 
@@ -271,7 +273,7 @@ def _scalar_problem(document: Document, node: yaml.ScalarNode) -> str | None:
         return f"number has over {MAX_NUMBER_DIGITS} digits; write a smaller number, or quote it if it is text"
     try:
         value = document.scalar(node)
-    except (ValueError, KeyError, yaml.YAMLError):
+    except (ValueError, KeyError, IndexError, yaml.YAMLError):  # IndexError: an empty !!int or !!float
         return f"cannot read {cut(node.value)!r} as {_READ_AS.get(kind, kind)}; fix it or remove the tag"
     if type(value) is int and abs(value) >= 10**MAX_NUMBER_DIGITS:
         return f"number is over {MAX_NUMBER_DIGITS} digits long; write a smaller number, or quote it if it is text"

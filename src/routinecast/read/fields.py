@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import string
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from ..errors import Problem
 from ..units import DURATION_HINT, parse_db, parse_duration_ms
-from .document import Document, cut
+from .document import MAX_TEXT, Document, cut
+from .media import Unusable
+from .text import INVISIBLE, clean_text, length_problem, nothing_to_say
 
 MAX_NUMBER = 10**15
 """Largest magnitude a number field reads, bounded or not; past it a value is a slip and arithmetic overflows."""
@@ -25,6 +30,8 @@ class Fields:
         self.problems: list[Problem] = []
         self._reported: set[Problem] = set()
         self.base = document.path.resolve().parent
+        self.inspected: dict[Path, Any] = {}
+        """What :meth:`file` found in each file: its inspection's result, or the :class:`Unusable` it raised."""
 
     def fail(self, node: yaml.Node | None, message: str) -> None:
         """Record a problem once: a value an alias repeats is checked each time but reported once."""
@@ -42,18 +49,28 @@ class Fields:
             return None
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key, value in node.value:
-            name = key.value if isinstance(key, yaml.ScalarNode) else None
-            if not isinstance(name, str) or name not in allowed:
-                hint = difflib.get_close_matches(str(name), allowed, n=1)
+            if not isinstance(key, yaml.ScalarNode):
+                self.fail(key, f"a key in {what} must be a name, not {shown(key)}; allowed: {', '.join(allowed)}")
+                continue
+            name = key.value
+            if name not in allowed:
+                hint = difflib.get_close_matches(name, allowed, n=1)
                 tip = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(allowed)}"
-                self.fail(key, f"unknown key '{cut(str(name))}' in {what}{tip}")
+                self.fail(key, f"unknown key '{cut(name)}' in {what}{tip}")
                 continue
             out[name] = (key, value)
         return out
 
     def text(
-        self, node: yaml.Node, what: str, fields: frozenset[str] = frozenset(), allow_empty: bool = False
+        self,
+        node: yaml.Node,
+        what: str,
+        fields: frozenset[str] = frozenset(),
+        allow_empty: bool = False,
+        clean: bool = False,
+        lines: bool = False,
     ) -> str | None:
+        """A text; with ``clean``, as :func:`.text.clean_text` leaves it (``lines`` keeps line breaks)."""
         if not isinstance(node, yaml.ScalarNode):
             self.fail(node, f"'{what}' must be text")
             return None
@@ -64,7 +81,34 @@ class Fields:
         if not value and not allow_empty:
             self.fail(node, f"'{what}' is empty; write the text or remove it")
             return None
+        if clean:  # before the placeholders: an invisible character inside {side} is not part of its name
+            value = clean_text(value, lines)
+            if not value and not allow_empty:
+                self.fail(node, f"'{what}' {INVISIBLE}")
+                return None
         if not self.placeholders(node, value, fields):
+            return None
+        return value
+
+    def label(
+        self, node: yaml.Node, what: str, limit: int, fields: frozenset[str] = frozenset(), lines: bool = False
+    ) -> str | None:
+        """A cleaned text (:func:`.text.clean_text`) of at most ``limit`` characters: a title, a name."""
+        value = self.text(node, what, fields, clean=True, lines=lines)
+        problem = length_problem(value, limit) if value else None
+        if problem:
+            self.fail(node, f"'{what}' {problem}")
+            return None
+        return value
+
+    def spoken(
+        self, node: yaml.Node, what: str, fields: frozenset[str] = frozenset(), limit: int = MAX_TEXT
+    ) -> str | None:
+        """A cleaned text the engine will speak: it must keep a letter or a digit (:func:`.text.nothing_to_say`)."""
+        value = self.label(node, what, limit, fields)
+        problem = nothing_to_say(value) if value else None
+        if problem:
+            self.fail(node, f"'{what}' {problem}")
             return None
         return value
 
@@ -89,14 +133,15 @@ class Fields:
                     "side": "inside 'sides'",
                     "round": "inside 'repeat'",
                     "rounds": "inside 'repeat'",
-                    "n": "in cue words",
+                    "n": "in the cue words 'remaining' and 'remaining_one'",
                 }[name]
                 self.fail(node, f"placeholder {written} is only available {where}")
             elif hint:
                 self.fail(node, f"unknown placeholder {written}; did you mean {{{hint[0]}}}?")
             else:
-                usable = ", ".join("{" + f + "}" for f in sorted(fields)) or "none here"
-                self.fail(node, f"unknown placeholder {written}; usable here: {usable}")
+                usable = ", ".join("{" + f + "}" for f in sorted(fields))
+                tip = f"usable here: {usable}" if usable else "none is usable here; write {{ and }} for literal braces"
+                self.fail(node, f"unknown placeholder {written}; {tip}")
         return ok
 
     def duration(self, node: yaml.Node, what: str, allow_zero: bool = False) -> int | None:
@@ -138,7 +183,8 @@ class Fields:
             return None
         return float(value)
 
-    def db(self, node: yaml.Node, what: str) -> float | None:
+    def db(self, node: yaml.Node, what: str, low: float = -60, high: float = 20) -> float | None:
+        """A level in decibels, within ``low`` to ``high``."""
         try:
             if not isinstance(node, yaml.ScalarNode):
                 raise ValueError("must be a level like -6dB")
@@ -146,24 +192,43 @@ class Fields:
         except ValueError as exc:
             self.fail(node, f"'{what}' {exc}; got {shown(node)}")
             return None
-        if not -60 <= value <= 20:
-            self.fail(node, f"'{what}' must be between -60dB and 20dB; got {shown(node)}")
+        if not low <= value <= high:
+            self.fail(node, f"'{what}' must be between {low:g}dB and {high:g}dB; got {shown(node)}")
             return None
         return value
 
-    def file(self, node: yaml.Node, what: str, suffixes: tuple[str, ...]) -> Path | None:
+    def file(
+        self, node: yaml.Node, what: str, suffixes: tuple[str, ...], inspect: Callable[[Path], Any]
+    ) -> Path | None:
+        """A file the routine names (relative to its folder), checked by ``inspect`` from :mod:`.media`.
+
+        What ``inspect`` finds is kept in ``inspected`` by path, so a file named many
+        times is opened once.
+        """
         name = self.text(node, what)
         if not name:
             return None
-        path = (self.base / name).resolve()
+        path = self.base / name
+        try:
+            path = path.resolve()
+        except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13): inspect names it
+            path = Path(os.path.abspath(path))
         if path.suffix.lower() not in suffixes:
             self.fail(node, f"'{what}' must be a {', '.join(s.lstrip('.') for s in suffixes)} file; got '{name}'")
             return None
-        if not path.is_file():
+        if not os.path.lexists(path):
             self.fail(
                 node,
                 f"{what} file '{name}' not found (looked in {path.parent}); paths are relative to the routine file",
             )
+            return None
+        if path not in self.inspected:
+            try:
+                self.inspected[path] = inspect(path)
+            except Unusable as exc:
+                self.inspected[path] = exc
+        if isinstance(self.inspected[path], Unusable):
+            self.fail(node, f"{what} file '{name}' {self.inspected[path]}")
             return None
         return path
 
@@ -172,5 +237,7 @@ def shown(node: yaml.Node) -> str:
     """A node as messages quote it: a scalar as written, else 'a list' or 'a mapping'."""
     if isinstance(node, yaml.ScalarNode):
         value = cut(node.value)
-        return repr(value) if node.style or not value else value
+        if not value and not node.style:
+            return "nothing"
+        return repr(value) if node.style else value
     return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"

@@ -1,8 +1,18 @@
-"""Respellings that make the engine say domain words right; applied to speech only.
+"""Respellings that make the engine say domain words right; applied to speech only, in one pass.
 
 The transcript and the timeline keep the routine's own spelling; only the text
 sent to the engine is respelled. Respellings are lowercase and hyphenated
 because espeak-ng spells out capital letters ("AH" becomes "ay aitch").
+
+Words match whole and ignoring case and the spaces between them. The text is
+cut once into words and single marks, and walked against a tree of the
+lexicon's entries, so applying it takes time in proportion to the text (times
+the most pieces in one entry, which ``text.MAX_LEXICON_WORD`` bounds), and what
+a respelling puts in is never looked at again: entries cannot feed each other.
+Case is compared by ``str.casefold`` piece by piece, never by a regular
+expression's own rules, so a piece whose folded form differs in length
+("İ" is "i" and a dot, "ß" is "ss", the long s is "s") still finds its entry
+or none, never a missing one.
 """
 
 from __future__ import annotations
@@ -33,31 +43,66 @@ BUILTIN: dict[str, str] = {
 
 
 def merge(own: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    """The built-in lexicon with a routine's entries added or overriding (keys lowercased)."""
-    merged = dict(BUILTIN)
-    merged.update({key.lower(): value for key, value in own.items()})
-    return tuple(sorted(merged.items()))
+    """The built-in lexicon with a routine's entries added, or overriding those with the same :func:`entry`."""
+    merged = {entry(word): (word, spelling) for word, spelling in BUILTIN.items()}
+    merged.update({entry(word): (word, spelling) for word, spelling in own.items()})
+    return tuple(sorted(merged.values()))
+
+
+def entry(word: str) -> tuple[tuple[str, str], ...]:
+    """What a lexicon word matches: its pieces (words and single marks), case-folded, each with the gap
+    before it ("" when it touches the previous piece, " " for any run of spaces)."""
+    parts = _SPLIT.split(word)
+    return tuple(
+        (" " if gap and index else "", piece.casefold())
+        for index, (gap, piece) in enumerate(zip(parts[::2], parts[1::2]))
+    )
 
 
 def respell(text: str, lexicon: tuple[tuple[str, str], ...]) -> str:
-    """``text`` with every whole-word, case-insensitive lexicon match replaced."""
+    """``text`` with every whole-word, case-insensitive lexicon match replaced, leftmost and longest first."""
     if not lexicon:
         return text
-    pattern, table = _compile(lexicon)
-    return pattern.sub(lambda m: table[m.group(0).lower()], text)
+    tree = _tree(lexicon)
+    parts = _SPLIT.split(text)  # gap, piece, gap, ..., piece, gap: the gaps are spaces or nothing
+    pieces, gaps = parts[1::2], parts[0::2]
+    folded = [piece.casefold() for piece in pieces]
+    starts = [i for i, piece in enumerate(folded) if piece in tree]  # where an entry may start
+    pieces.append("")  # an empty last piece ends every walk, and is no word
+    folded.append("")
+    out, done, free = [], 0, 0
+    for i in starts:
+        # A word piece is whole by construction; a mark must not touch a word on the left ("x.net").
+        if i < free or (i and not gaps[i] and _WORD.match(pieces[i - 1])):
+            continue
+        node, j, end = tree[folded[i]], i, None
+        while node is not None:
+            if _END in node and (gaps[j + 1] or not _WORD.match(pieces[j + 1])):
+                end, spelling = j, node[_END]
+            j += 1
+            node = node.get((" " if gaps[j] else "", folded[j]))
+        if end is not None:
+            out += (*parts[done : 2 * i + 1], spelling)
+            done, free = 2 * end + 2, end + 1
+    out += parts[done:]
+    return "".join(out)
+
+
+_SPLIT = re.compile(r"(\w+|[^\w\s])")
+_WORD = re.compile(r"\w")
+_END = None
+"""The key, in a node of the tree, of the respelling of the entry that ends there (other keys are pieces)."""
 
 
 @lru_cache(maxsize=16)
-def _compile(lexicon: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
-    # Longest keys first, so "setu bandha" wins over a shorter overlapping entry.
-    keys = sorted((key for key, _ in lexicon), key=len, reverse=True)
-    words = "|".join(re.escape(key).replace(r"\ ", r"\s+") for key in keys)
-    pattern = re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
-    table = dict(lexicon)
-    # Matches with other inner whitespace ("setu  bandha") must still find their entry.
-    return pattern, _WhitespaceFolding(table)
-
-
-class _WhitespaceFolding(dict):
-    def __missing__(self, key: str) -> str:
-        return self[" ".join(key.split())]
+def _tree(lexicon: tuple[tuple[str, str], ...]) -> dict:
+    # One node per piece of an entry, keyed by (gap, piece) below the first: walking the text's pieces
+    # down it finds every entry that starts at a piece.
+    root: dict = {}
+    for word, spelling in lexicon:
+        first, *rest = entry(word)
+        node = root.setdefault(first[1], {})
+        for piece in rest:
+            node = node.setdefault(piece, {})
+        node[_END] = spelling
+    return root

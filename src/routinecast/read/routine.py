@@ -14,9 +14,12 @@ from ..formats import IMAGE_SUFFIXES, MAX_SESSION_MS, SOUND_SUFFIXES
 from ..model import Background, CueWords, Output, Routine, Step, Tags, Voice, Where
 from ..units import format_ms
 from . import lexicon as lexicon_module
-from .document import read_document
+from . import media
+from .document import cut, read_document
 from .fields import shown
+from .limits import too_many_parts, unrolled_parts
 from .steps import StepReader
+from .text import MAX_DESCRIPTION, MAX_FILL, MAX_LEXICON, MAX_LEXICON_WORD, MAX_NAME, MAX_RESPELLING, MAX_TITLE
 
 MAX_SPOKEN_LINES = 20_000
 NOISES = ("brown", "pink", "white")
@@ -54,16 +57,20 @@ class _Validator(StepReader):
         for required in ("title", "steps"):
             if required not in keys:
                 self.fail(root, f"missing required key '{required}'")
-        title = self.text(keys["title"][1], "title") if "title" in keys else None
-        description = self.text(keys["description"][1], "description") if "description" in keys else None
-        author = self.text(keys["author"][1], "author") if "author" in keys else None
+        title = self.label(keys["title"][1], "title", MAX_TITLE) if "title" in keys else None
+        description = (
+            self.label(keys["description"][1], "description", MAX_DESCRIPTION, lines=True)
+            if "description" in keys
+            else None
+        )
+        author = self.label(keys["author"][1], "author", MAX_NAME) if "author" in keys else None
         voice = self.voice(keys["voice"][1]) if "voice" in keys else Voice()
         own_lexicon = self.lexicon(keys["lexicon"][1]) if "lexicon" in keys else {}
         output = self.output(keys["output"][1]) if "output" in keys else Output()
         cues = self.cue_words(keys["cues"][1]) if "cues" in keys else CueWords()
         background = self.background(keys["background"][1]) if "background" in keys else None
         tags = self.tags(keys["tags"][1]) if "tags" in keys else Tags()
-        cover = self.file(keys["cover"][1], "cover", IMAGE_SUFFIXES) if "cover" in keys else None
+        cover = self.file(keys["cover"][1], "cover", IMAGE_SUFFIXES, media.inspect_image) if "cover" in keys else None
         steps: tuple[Step, ...] = ()
         if "steps" in keys:
             steps_key, steps_node = keys["steps"]
@@ -80,6 +87,8 @@ class _Validator(StepReader):
                     steps_key,
                     f"session speaks {self.spoken_lines} lines, over the limit of {MAX_SPOKEN_LINES}; reduce repeats",
                 )
+            elif too_many_parts(unrolled_parts(steps)):
+                self.fail(steps_key, too_many_parts(unrolled_parts(steps)))
         if self.problems:
             raise RoutineError(sorted(self.problems, key=lambda p: (p.line, p.col)))
         return Routine(
@@ -116,11 +125,20 @@ class _Validator(StepReader):
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, "lexicon must be a mapping of words to respellings")
             return {}
-        out = {}
+        if len(node.value) > MAX_LEXICON:
+            too_many = f"lexicon has {len(node.value)} words, over the limit of {MAX_LEXICON}"
+            self.fail(node, f"{too_many}; keep only the words this routine says")
+            return {}
+        out, first = {}, {}
         for key, value in node.value:
-            word = self.text(key, "lexicon word")
-            spoken = self.text(value, f"lexicon.{key.value}")
-            if word and spoken:
+            word = self.label(key, "lexicon word", MAX_LEXICON_WORD)
+            spoken = self.spoken(value, f"lexicon.{cut(str(key.value))}", limit=MAX_RESPELLING)
+            same = first.setdefault(lexicon_module.entry(word), key) if word else key
+            if same is not key:  # one word in two spellings: which respelling wins would be a guess
+                line = same.start_mark.line + 1
+                again = f"is the same word as '{cut(same.value)}' (line {line}), ignoring case and spaces"
+                self.fail(key, f"lexicon word '{cut(word)}' {again}; keep one of them")
+            elif word and spoken:
                 out[word] = spoken
         return out
 
@@ -143,7 +161,7 @@ class _Validator(StepReader):
             if name in keys:
                 values[f"{name}_ms"] = self.duration(keys[name][1], f"output.{name}", allow_zero=True)
         if "album" in keys:
-            values["album"] = self.text(keys["album"][1], "output.album")
+            values["album"] = self.label(keys["album"][1], "output.album", MAX_NAME)
         if "loudness" in keys:
             self.ruled(keys["loudness"][1], "loudness", self.number, formats.loudness_problem, values)
         return Output(**{k: v for k, v in values.items() if v is not None})
@@ -171,17 +189,11 @@ class _Validator(StepReader):
                 self.fail(keys["noise"][1], f"'background.noise' must be brown, pink or white; got '{noise}'")
             values["noise"] = noise
         if "file" in keys:
-            values["file"] = self.file(keys["file"][1], "background.file", SOUND_SUFFIXES)
+            values["file"] = self.file(keys["file"][1], "background.file", SOUND_SUFFIXES, media.inspect_audio)
             values["noise"] = None
         for name, low, high in (("level", -60, 0), ("duck", 0, 40)):
             if name in keys:
-                value = self.db(keys[name][1], f"background.{name}")
-                if value is not None and not low <= value <= high:
-                    self.fail(
-                        keys[name][1],
-                        f"'background.{name}' must be between {low}dB and {high}dB; got {shown(keys[name][1])}",
-                    )
-                values[f"{name}_db"] = value
+                values[f"{name}_db"] = self.db(keys[name][1], f"background.{name}", low, high)
         if "fade" in keys:
             values["fade_ms"] = self.duration(keys["fade"][1], "background.fade", allow_zero=True)
         if len(self.problems) > failed:
@@ -201,7 +213,7 @@ class _Validator(StepReader):
         if "year" in keys:
             values["year"] = self.integer(keys["year"][1], "tags.year", 1000, 9999)
         if "genre" in keys:
-            values["genre"] = self.text(keys["genre"][1], "tags.genre")
+            values["genre"] = self.label(keys["genre"][1], "tags.genre", MAX_NAME)
         return Tags(**{k: v for k, v in values.items() if v is not None})
 
     def cue_words(self, node: yaml.Node) -> CueWords:
@@ -211,13 +223,13 @@ class _Validator(StepReader):
         for name in _CUE_WORD_KEYS[:-1]:
             if name in keys:
                 extra = frozenset({"n"}) if name.startswith("remaining") else frozenset()
-                values[name] = self.text(keys[name][1], f"cues.{name}", fields | extra)
+                values[name] = self.spoken(keys[name][1], f"cues.{name}", fields | extra)
         if "numbers" in keys:
             seq = keys["numbers"][1]
             if not isinstance(seq, yaml.SequenceNode) or not seq.value:
                 self.fail(seq, "'cues.numbers' must be a list of number words, starting at one")
             else:
-                words = [self.text(item, "cues.numbers item") for item in seq.value]
+                words = [self.spoken(item, "cues.numbers item", limit=MAX_FILL) for item in seq.value]
                 if all(words):
                     values["numbers"] = tuple(words)
         return CueWords(**{k: v for k, v in values.items() if v is not None})

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 import yaml
 
 from ..formats import SOUND_SUFFIXES
 from ..model import BELLS, Bell, Breathe, Cue, Hold, Pause, Repeat, Say, Section, Sides, Sound, Step, Where
 from ..units import format_ms
-from .document import Document
+from .document import Document, cut
 from .fields import Fields, shown
+from .media import MAX_SOUNDS_SECONDS, inspect_audio
+from .text import MAX_FILL, MAX_TITLE
 
 BREATH_CUES = ("words", "count", "tone")
 STEP_KINDS = ("say", "pause", "section", "repeat", "sides", "hold", "breathe", "bell", "sound")
@@ -26,6 +29,7 @@ _STEP_KEYS = {
     "sound": ("sound", "gain"),
 }
 _BREATHE_KEYS = ("in", "hold", "out", "rest", "cycles", "cue")
+_CUES = "{remaining: N}, {countdown: N} or {at: 8s, say: ...}"
 
 
 class StepReader(Fields):
@@ -41,6 +45,10 @@ class StepReader(Fields):
         """Declared time of pauses, holds and breaths, weighted by the repeats and sides around them."""
         self.spoken_lines = 0
         """Lines spoken, weighted likewise."""
+        self.sounds: set[tuple[Path, float]] = set()
+        """Each distinct sound (file and gain) the routine plays; the bank keeps each one decoded."""
+        self.sound_seconds = 0.0
+        """Their length added up."""
         self._readers = {
             "say": self.step_say,
             "pause": self.step_pause,
@@ -72,19 +80,24 @@ class StepReader(Fields):
         if isinstance(node, yaml.ScalarNode) and node.value == "bell":
             return Bell("start", 0.0, where)
         if not isinstance(node, yaml.MappingNode):
-            self.fail(node, f"step must be a mapping such as 'say: ...' or 'pause: 5s'; got {shown(node)}")
+            hint = difflib.get_close_matches(node.value, STEP_KINDS, n=1) if isinstance(node, yaml.ScalarNode) else []
+            tip = f"; did you mean '{hint[0]}'?" if hint else ""
+            self.fail(node, f"step must be a mapping such as 'say: ...' or 'pause: 5s'; got {shown(node)}{tip}")
             return None
         names = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+        if not names:  # {}, or keys that are lists or mappings
+            self.fail(node, f"step has no kind; a step is one of: {', '.join(STEP_KINDS)}")
+            return None
         kinds = [n for n in names if n in STEP_KINDS]
         if "hold" in names:
             kind = "hold"
         elif len(kinds) == 1:
             kind = kinds[0]
         elif not kinds:
-            first = node.value[0][0] if node.value else node
-            hint = difflib.get_close_matches(str(names[0]) if names else "", STEP_KINDS, n=1)
+            hint = difflib.get_close_matches(names[0], STEP_KINDS, n=1)
             tip = f"; did you mean '{hint[0]}'?" if hint else f"; a step is one of: {', '.join(STEP_KINDS)}"
-            self.fail(first, f"unknown step kind '{names[0] if names else ''}'{tip}")
+            first = next(k for k, _ in node.value if isinstance(k, yaml.ScalarNode))
+            self.fail(first, f"unknown step kind '{cut(names[0])}'{tip}")
             return None
         else:
             self.fail(node, f"step has both '{kinds[0]}' and '{kinds[1]}'; split it into two steps")
@@ -95,7 +108,7 @@ class StepReader(Fields):
         return self._readers[kind](keys, where, fields, weight)
 
     def step_say(self, keys, where, fields, weight) -> Step | None:
-        text = self.text(keys["say"][1], "say", fields)
+        text = self.spoken(keys["say"][1], "say", fields)
         self.spoken_lines += weight
         return Say(text, where) if text else None
 
@@ -107,7 +120,7 @@ class StepReader(Fields):
         return Pause(ms, where)
 
     def step_section(self, keys, where, fields, weight) -> Step | None:
-        title = self.text(keys["section"][1], "section", fields)
+        title = self.label(keys["section"][1], "section", MAX_TITLE, fields)
         return Section(title, where) if title else None
 
     def step_repeat(self, keys, where, fields, weight) -> Step | None:
@@ -124,12 +137,12 @@ class StepReader(Fields):
         if not isinstance(seq, yaml.SequenceNode) or not seq.value:
             self.fail(seq, "'sides' must be a list of side names such as [left, right]")
         else:
-            names = [self.text(item, "sides item") for item in seq.value]
+            names = [self.spoken(item, "sides item", limit=MAX_FILL) for item in seq.value]
             sides = tuple(n for n in names if n)
             if len(sides) != len(names):
                 sides = ()
         inner_fields = fields | {"side"}
-        switch = self.text(keys["switch"][1], "switch", inner_fields) if "switch" in keys else None
+        switch = self.spoken(keys["switch"][1], "switch", inner_fields) if "switch" in keys else None
         if "steps" not in keys:
             self.fail(keys["sides"][0], "'sides' needs 'steps', the steps for one side")
             return None
@@ -140,8 +153,8 @@ class StepReader(Fields):
 
     def step_hold(self, keys, where, fields, weight) -> Step | None:
         ms = self.duration(keys["hold"][1], "hold")
-        say = self.text(keys["say"][1], "say", fields) if "say" in keys else None
-        then = self.text(keys["then"][1], "then", fields) if "then" in keys else None
+        say = self.spoken(keys["say"][1], "say", fields) if "say" in keys else None
+        then = self.spoken(keys["then"][1], "then", fields) if "then" in keys else None
         cues: list[Cue] = []
         if "cues" in keys:
             cues = self.hold_cues(keys["cues"][1], where, fields, ms)
@@ -167,6 +180,7 @@ class StepReader(Fields):
         hold_text = format_ms(hold_ms) if hold_ms else ""
         if isinstance(item, yaml.ScalarNode) and item.value == "halfway":
             return Cue("halfway", 0, None, where)
+        reported = len(self.problems)
         keys = (
             self.mapping(item, "cue", ("remaining", "countdown", "at", "say"))
             if isinstance(item, yaml.MappingNode)
@@ -174,11 +188,12 @@ class StepReader(Fields):
         )
         if keys is None:
             if not isinstance(item, yaml.MappingNode):
-                self.fail(
-                    item,
-                    f"unknown cue {shown(item)}; "
-                    "a cue is halfway, {remaining: N}, {countdown: N} or {at: 8s, say: ...}",
-                )
+                self.fail(item, f"unknown cue {shown(item)}; a cue is halfway, {_CUES}")
+            return None
+        kinds = [kind for kind in ("remaining", "countdown", "at") if kind in keys]
+        if len(kinds) > 1 or (kinds and kinds[0] != "at" and "say" in keys):  # 'say' goes with 'at' only
+            both = f"'{kinds[0]}' and '{kinds[1] if len(kinds) > 1 else 'say'}'"
+            self.fail(item, f"cue has both {both}; a cue is halfway, {_CUES}")
             return None
         for kind in ("remaining", "countdown"):
             if kind in keys:
@@ -198,7 +213,7 @@ class StepReader(Fields):
                 return Cue(kind, seconds, None, where)
         if "at" in keys:
             offset = self.duration(keys["at"][1], "at", allow_zero=True)
-            text = self.text(keys["say"][1], "say", fields) if "say" in keys else None
+            text = self.spoken(keys["say"][1], "say", fields) if "say" in keys else None
             if "say" not in keys:
                 self.fail(keys["at"][0], "cue 'at' needs 'say', the words to speak")
             if offset is not None and hold_ms is not None and offset >= hold_ms:
@@ -209,7 +224,8 @@ class StepReader(Fields):
                 )
                 return None
             return Cue("at", offset, text, where) if offset is not None and text else None
-        self.fail(item, "cue needs one of: remaining, countdown, at")
+        if len(self.problems) == reported:  # else an unknown key was reported already, with a did-you-mean
+            self.fail(item, f"cue needs one of: remaining, countdown, at; a cue is halfway, {_CUES}")
         return None
 
     def step_breathe(self, keys, where, fields, weight) -> Step | None:
@@ -261,6 +277,17 @@ class StepReader(Fields):
         return Bell(preset, gain, where) if gain is not None else None
 
     def step_sound(self, keys, where, fields, weight) -> Step | None:
-        path = self.file(keys["sound"][1], "sound", SOUND_SUFFIXES)
+        path = self.file(keys["sound"][1], "sound", SOUND_SUFFIXES, inspect_audio)
         gain = self.db(keys["gain"][1], "gain") if "gain" in keys else 0.0
-        return Sound(path, gain, where) if path and gain is not None else None
+        if not path or gain is None:
+            return None
+        if (path, gain) not in self.sounds:
+            self.sounds.add((path, gain))
+            self.sound_seconds += self.inspected[path]
+            if self.sound_seconds > MAX_SOUNDS_SECONDS >= self.sound_seconds - self.inspected[path]:  # once
+                self.fail(
+                    keys["sound"][1],
+                    f"the routine's sounds add up to over {MAX_SOUNDS_SECONDS // 60} minutes of audio "
+                    "(a file played at two gains counts twice); use shorter sounds or fewer of them",
+                )
+        return Sound(path, gain, where)

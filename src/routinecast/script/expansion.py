@@ -27,6 +27,7 @@ from ..model import (
     Where,
 )
 from ..read.lexicon import respell
+from ..read.text import MAX_SESSION_SPOKEN, MAX_SPOKEN
 from ..units import format_ms
 from .items import Chapter, Item, Recording, Silent, Spoken, Tone, Window
 
@@ -41,25 +42,48 @@ class _Expander:
         self.routine = routine
         self.words: CueWords = routine.cues
         self.items: list[Item] = []
+        self.problems: dict[tuple[int, int], Problem] = {}
+        """Problems found so far by place, the first at each: rounds repeat a line with other values."""
+        self.respelled: dict[str, str] = {}
+        """Each distinct line after the lexicon: repeats respell once."""
+        self.spoken_chars = 0
+        """Characters given to the engine so far, every repeat counted."""
 
     def run(self) -> list[Item]:
         self.walk(self.routine.steps, {})
+        if self.problems:
+            raise RoutineError(list(self.problems.values()))
         return self.items
+
+    def fail(self, where: Where, message: str) -> None:
+        self.problems.setdefault((where.line, where.col), Problem(self.routine.source, where.line, where.col, message))
 
     def line(self, template: str, context: dict[str, str], where: Where, anchored: bool = False) -> Spoken:
         try:
             text = template.format_map(context)
         except KeyError as exc:
-            raise RoutineError(
-                Problem(
-                    self.routine.source,
-                    where.line,
-                    where.col,
-                    f"cue words use {{{exc.args[0]}}}, which has no value here; remove it from 'cues'",
-                )
-            ) from None
+            self.fail(where, f"cue words use {{{exc.args[0]}}}, which has no value here; remove it from 'cues'")
+            text = template
         text = text[:1].upper() + text[1:]
-        return Spoken(text, respell(text, self.routine.lexicon), where, anchored)
+        # Placeholders and respellings can lengthen a line; the engine never gets more than MAX_SPOKEN.
+        spoken = self.respelled.get(text)
+        if spoken is None and len(text) <= MAX_SPOKEN:
+            spoken = self.respelled.setdefault(text, respell(text, self.routine.lexicon))
+        if spoken is None or len(spoken) > MAX_SPOKEN:
+            self.fail(
+                where,
+                f"line is {len(spoken or text)} characters long once placeholders are filled and the lexicon "
+                f"applied, over the limit of {MAX_SPOKEN}; shorten it or split it into several",
+            )
+        self.spoken_chars += len(spoken or text)
+        if self.spoken_chars > MAX_SESSION_SPOKEN:  # stop expanding: the rest would only add to it
+            self.fail(
+                where,
+                f"the session speaks over {MAX_SESSION_SPOKEN} characters by this line, more than 12 hours "
+                "of speech; shorten lines or reduce repeats",
+            )
+            raise RoutineError(list(self.problems.values()))
+        return Spoken(text, spoken or "", where, anchored)
 
     def walk(self, steps: tuple[Step, ...], context: dict[str, str]) -> None:
         for step in steps:

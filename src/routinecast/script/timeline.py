@@ -132,6 +132,7 @@ class _Layout:
         self.marks: list[tuple[int, str]] = []
         self.pos = 0
         self.problems: list[Problem] = []
+        self.reported: set[Problem] = set()
 
     def run(self, items: list[Item]) -> Timeline:
         head = Where("output.head", 1, 1)
@@ -239,7 +240,10 @@ class _Layout:
         self.fail(first[1].where, f"{message}; {hint}")
 
     def fail(self, where: Where, message: str) -> None:
-        self.problems.append(Problem(self.routine.source, where.line, where.col, message))
+        problem = Problem(self.routine.source, where.line, where.col, message)
+        if problem not in self.reported:  # a step in a repeat or in sides is laid out, and fails, each round alike
+            self.reported.add(problem)
+            self.problems.append(problem)
 
 
 def _background_json(bed: Background) -> dict:

@@ -54,8 +54,17 @@ def _measure_voice(
 
 
 def level_clip(store: ClipStore, raw: ClipRef, gain: float, rate: int) -> None:
-    """Store the clip ``raw`` through the voice chain at ``gain``, under the key ``level_voice`` expects."""
-    store.save(levelled_key(raw, gain), to_pcm16(loudness.process(read_clip(store, raw.key), rate, gain)))
+    """Store the clip ``raw`` through the voice chain at ``gain``, under the key ``level_voice`` expects.
+
+    A block at a time (:func:`loudness.blocks`): only the clip and its levelled
+    copy are ever whole, as 16-bit samples.
+    """
+    clip = _stored(store, raw.key)
+    levelled = np.empty_like(clip)
+    for lo, hi, start, stop in loudness.blocks(len(clip), rate):
+        part = loudness.process(clip[lo:hi].astype(np.float32) / 32768.0, rate, gain)
+        levelled[start:stop] = to_pcm16(part[start - lo : stop - lo], overwrite=True)
+    store.save(levelled_key(raw, gain), levelled)
 
 
 def levelled_key(raw: ClipRef, gain: float) -> str:
@@ -65,7 +74,13 @@ def levelled_key(raw: ClipRef, gain: float) -> str:
 
 def read_clip(store: ClipStore, key: str) -> np.ndarray:
     """The clip under ``key`` as float32 samples; it must be in the store."""
+    clip = _stored(store, key).astype(np.float32)
+    clip /= 32768.0  # in place: a long line is tens of megabytes
+    return clip
+
+
+def _stored(store: ClipStore, key: str) -> np.ndarray:
     clip = store.load(key)
     if clip is None:
         raise RuntimeError(f"speech clip {key} vanished from the cache during the build")
-    return clip.astype(np.float32) / 32768.0
+    return clip

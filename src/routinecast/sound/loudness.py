@@ -16,7 +16,7 @@ while streaming.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import soxr
@@ -43,6 +43,13 @@ CALIBRATION = (
 )
 # Everything that shapes a processed clip; part of its cache key.
 CHAIN = (1, CEILING_DBTP, COMP_THRESHOLD_DB, COMP_RATIO, COMP_WINDOW_MS, LIMIT_WINDOW_MS)
+# A long clip goes through the chain a block at a time, so levelling one takes bounded memory: a whole
+# 7-minute line (the longest, MAX_SPOKEN characters) took some 800 MB in the levelling helper.
+BLOCK = 1 << 19
+# Audio each block takes along on either side. An output sample depends on the audio within about
+# 20 ms (compressor window, limiter hold and smoothing, the oversampling filter); with 100 ms the
+# blocks give exactly the samples of the whole clip, so levelled clips in the cache stay valid.
+BLOCK_MARGIN_S = 0.1
 
 
 def compress(audio: np.ndarray, rate: int) -> np.ndarray:
@@ -100,6 +107,18 @@ def limit(
 def process(audio: np.ndarray, rate: int, gain_db: float) -> np.ndarray:
     """The voice chain: compress, apply the session gain, limit."""
     return limit(compress(audio, rate) * np.float32(10 ** (gain_db / 20)), rate)
+
+
+def blocks(length: int, rate: int) -> Iterator[tuple[int, int, int, int]]:
+    """``(lo, hi, start, stop)`` for each block of a clip of ``length`` samples, in order.
+
+    Put ``audio[lo:hi]`` through :func:`process` and keep its samples ``start``
+    to ``stop`` (clip positions): they are exactly those of the whole clip.
+    """
+    margin = int(rate * BLOCK_MARGIN_S)
+    for start in range(0, length, BLOCK):
+        stop = min(start + BLOCK, length)
+        yield max(start - margin, 0), min(stop + margin, length), start, stop
 
 
 def measure(audio: np.ndarray, rate: int) -> float:

@@ -8,6 +8,8 @@ import numpy as np
 import soundfile
 import soxr
 
+from ..errors import RoutineError
+from ..read.media import SCAN_FRAMES, audio_problem
 from ..speech.clips import fade_edges
 from . import loudness
 
@@ -18,13 +20,35 @@ SOUND_OFFSET_DB = -4.0
 def decode_audio(path: Path, sample_rate: int) -> np.ndarray:
     """A user's audio file as mono float32 at ``sample_rate``.
 
-    Raises ``soundfile.LibsndfileError`` when the file cannot be decoded.
+    Read a block at a time, mixed down and resampled as it goes, so memory is the
+    mono result alone whatever the file's rate and channels. The file was checked
+    when the routine was read (``read.media``); its limits are checked again on the
+    file opened here, in case it changed since, and no more frames than its header
+    declares are ever read. Raises ``soundfile.LibsndfileError`` when the file
+    cannot be decoded, :class:`RoutineError` when it breaks a limit.
     """
-    data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
-    mono = data.mean(axis=1)
-    if rate != sample_rate:
-        mono = soxr.resample(mono, rate, sample_rate, quality="HQ")
-    return np.ascontiguousarray(mono, dtype=np.float32)
+    with soundfile.SoundFile(str(path)) as audio:
+        rate, frames = audio.samplerate, audio.frames
+        problem = audio_problem(rate, audio.channels, frames)
+        if problem:
+            raise RoutineError(f"{path}: {problem}")
+        stream = None if rate == sample_rate else soxr.ResampleStream(rate, sample_rate, 1, "float32", "HQ")
+        out = np.empty(frames * sample_rate // rate + 2, dtype=np.float32)
+        done = left = 0
+        while True:
+            block = audio.read(min(SCAN_FRAMES, frames - left), dtype="float32", always_2d=True)
+            left += len(block)
+            mono = block.mean(axis=1, dtype=np.float32)
+            # A file checked when read holds no NaN or infinity; one edited since must not reach the limiter.
+            np.nan_to_num(mono, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+            last = len(block) == 0 or left >= frames
+            piece = stream.resample_chunk(mono, last=last) if stream else mono
+            if done + len(piece) > len(out):  # never expected: soxr gives round(frames * ratio) in all
+                out = np.concatenate([out, np.empty(len(piece), dtype=np.float32)])
+            out[done : done + len(piece)] = piece
+            done += len(piece)
+            if last:
+                return out[:done]
 
 
 def decode_recording(path: Path, lufs: float, sample_rate: int) -> np.ndarray:

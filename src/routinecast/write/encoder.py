@@ -11,11 +11,18 @@ import soundfile
 from .mp3 import write_mp3
 
 
-def encode(path: Path, chunks: Iterable[np.ndarray], sample_rate: int, fmt: str, bitrate: int) -> int:
-    """Write mono float32 ``chunks`` to ``path`` as ``fmt``; returns the number of samples written."""
+def encode(
+    path: Path, chunks: Iterable[np.ndarray], sample_rate: int, fmt: str, bitrate: int, info: dict[str, str]
+) -> int:
+    """Write mono float32 ``chunks`` to ``path`` as ``fmt``; returns the number of samples written.
+
+    ``info`` (from ``tags.wav_info``) becomes a WAV's LIST/INFO chunk; an MP3 is tagged afterwards.
+    """
     if fmt == "wav":
         written = 0
         with soundfile.SoundFile(str(path), "w", sample_rate, 1, format="WAV", subtype="PCM_16") as out:
+            for field, text in info.items():
+                setattr(out, field, text)
             for chunk in chunks:
                 # libsndfile wraps rather than clips out-of-range floats in integer formats.
                 out.write(np.clip(chunk, -1.0, 1.0))

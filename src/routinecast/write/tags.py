@@ -24,6 +24,7 @@ from mutagen.id3 import (
 )
 
 from ..model import Routine
+from ..read.media import image_mime
 from ..script.timeline import Timeline
 from ..version import __version__
 
@@ -50,6 +51,25 @@ class _TimeOrderedID3(ID3):
                 self.add(frame)
 
 
+def wav_info(routine: Routine) -> dict[str, str]:
+    """The routine's text tags as libsndfile's string fields, which it writes as a WAV's LIST/INFO chunk.
+
+    RIFF names no character set; like ffmpeg we write UTF-8 (readers that assume Latin-1 show
+    accented letters wrongly; plain ASCII reads the same everywhere).
+    """
+    fields = {
+        "title": routine.title,
+        "artist": routine.author,
+        "album": routine.output.album,
+        "genre": routine.tags.genre,
+        "tracknumber": routine.tags.track,
+        "date": str(routine.tags.year) if routine.tags.year else None,
+        "comment": routine.description,
+        "software": f"routinecast {__version__}",
+    }
+    return {field: text for field, text in fields.items() if text}
+
+
 def write_tags(path: Path, routine: Routine, timeline: Timeline) -> None:
     """Replace any tag in the MP3 at ``path`` with ours."""
     tags = _TimeOrderedID3()
@@ -65,10 +85,9 @@ def write_tags(path: Path, routine: Routine, timeline: Timeline) -> None:
     if routine.tags.year:
         tags.add(TDRC(encoding=3, text=str(routine.tags.year)))  # saved as TYER in ID3v2.3
     if routine.cover:
-        mime = "image/png" if routine.cover.suffix.lower() == ".png" else "image/jpeg"
-        tags.add(
-            APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=routine.cover.read_bytes())
-        )
+        data = routine.cover.read_bytes()  # checked for kind and size when the routine was read (read.media)
+        mime = image_mime(data) or "image/jpeg"  # from its content: a PNG saved as .jpg is still a PNG
+        tags.add(APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=data))
     tags.add(TSSE(encoding=3, text=f"routinecast {__version__}"))
     if routine.description:
         tags.add(COMM(encoding=3, lang="eng", desc="", text=routine.description))

@@ -48,6 +48,7 @@ import numpy as np
 
 from ...claims import claimed_folder
 from ...errors import EngineError
+from ...pool import deaf_children
 from ..engine import DEFAULT_TIMEOUT_S, VoiceInfo, VoiceSpec
 from .espeak_library import choose_library
 
@@ -164,7 +165,8 @@ class _Worker:
     def __init__(self, context, library: str, data_path: str | None, folder: str, timeout: float):
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker, args=(child, library, data_path, folder), daemon=True)
-        self.process.start()
+        with deaf_children():
+            self.process.start()
         child.close()
         self.task: str | None = None
         self.deadline = 0.0
