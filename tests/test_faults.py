@@ -110,3 +110,19 @@ def test_signals_at_random_moments_lose_nothing(signum, write, tmp_path, monkeyp
     assert out.read_bytes() == fresh
     assert [p.name for p in out.parent.iterdir()] == ["s.mp3"]
     assert list(tmp.iterdir()) == []
+
+
+def test_builds_at_once_to_one_output_leave_one_whole_file(write, tmp_path):
+    """The last rename wins; every build renames a whole file of its own, so the result is always whole."""
+    path = write(ROUTINE)
+    assert build(path, tmp_path / "fresh.mp3", tmp_path / "fresh-cache") == 0
+    out, tmp = tmp_path / "out" / "s.mp3", tmp_path / "tmp"
+    tmp.mkdir()
+    args = ["build", str(path), "-o", str(out), "--engine", "fake", "--cache-dir", str(tmp_path / "c")]
+    runs = [start_build([*args, "--timeline", str(out.with_suffix(".json"))], tmp) for _ in range(4)]
+    for run in runs:
+        _, err = run.communicate(timeout=120)
+        assert (run.returncode, err) == (0, b"")
+    assert out.read_bytes() == (tmp_path / "fresh.mp3").read_bytes()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["s.json", "s.mp3"]
+    assert list(tmp.iterdir()) == []
