@@ -51,11 +51,16 @@ def test_help_for_every_command(capsys):
         assert "usage: routinecast" in capsys.readouterr().out
 
 
-def test_voices_command_lists_english(capsys):
+def test_voices_command_lists_every_engine_with_where_its_voices_come_from(capsys):
     assert main(["voices", "--lang", "en"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines and all(" en" in line for line in lines)
-    assert any(line.split()[0].endswith("en-us") for line in lines)
+    about = [line for line in lines if line.startswith("# ")]
+    assert about[0].startswith("# fake: a tone made by routinecast, for tests; no voice data")
+    assert about[1].startswith("# pyttsx3: espeak-ng voice data (") and "GPL-3.0-or-later" in about[1]
+    voices = [line.split() for line in lines if not line.startswith("# ")]
+    assert voices and all(v[2].startswith("en") for v in voices)
+    assert ["fake", "fake/en-us", "en-us", "Fake", "English"] in voices
+    assert any(v[0] == "pyttsx3" and v[1].endswith("en-us") for v in voices)
 
 
 def test_plan_prints_the_timed_table(write, tmp_path, capsys):

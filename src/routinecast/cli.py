@@ -18,7 +18,7 @@ from .build import BuildResult, Settings, build, check, plan
 from .cache import ClipStore, default_cache_dir
 from .errors import RoutinecastError, RoutineError
 from .speech.engine import DEFAULT_TIMEOUT_S
-from .speech.engines import DEFAULT_ENGINE, ENGINES, open_engine
+from .speech.engines import DEFAULT_ENGINE, all_voices, registered
 from .units import format_clock, format_ms
 from .version import __version__
 
@@ -132,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
         "voices", help="list the engine's voices", description="List the voices the speech engine offers."
     )
     p.add_argument("--lang", help="only voices for this language code prefix, e.g. en")
-    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="speech engine")
+    p.add_argument("--engine", choices=list(registered()), help="only this engine's voices (default: every engine)")
     p.set_defaults(run=_voices)
 
     p = commands.add_parser(
@@ -146,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"speech engine (default {DEFAULT_ENGINE})"
+        "--engine", choices=list(registered()), default=DEFAULT_ENGINE, help=f"speech engine (default {DEFAULT_ENGINE})"
     )
     p.add_argument("--no-cache", action="store_true", help="synthesize everything afresh")
     p.add_argument("--cache-dir", type=Path, help="speech cache folder")
@@ -245,12 +245,12 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _voices(args: argparse.Namespace) -> int:
-    with open_engine(args.engine, 1) as engine:
-        voices = engine.voices()
-    lang = (args.lang or "").lower()
-    for voice in voices:
-        if not lang or any(code.lower().startswith(lang) for code in voice.languages):
-            print(f"{voice.id:<24} {','.join(voice.languages):<10} {voice.name}")
+    about = None
+    for name, voice in all_voices(args.engine, args.lang or ""):
+        if (name, voice.source, voice.license) != about:  # said once for the voices it applies to
+            about = name, voice.source, voice.license
+            print(f"# {name}: {voice.source}; {voice.license}")
+        print(f"{name:<8} {voice.id:<24} {','.join(voice.languages):<10} {voice.name}")
     return 0
 
 

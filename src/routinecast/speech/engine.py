@@ -22,6 +22,10 @@ class VoiceInfo:
     """Display name, e.g. ``English (America)``."""
     languages: tuple[str, ...]
     """Language codes, e.g. ``("en-us",)``."""
+    source: str
+    """Where the voice comes from, e.g. ``espeak-ng 1.52 (espeakng-loader wheel)``."""
+    license: str
+    """The terms its output may be used under, as far as the engine knows them."""
 
 
 @dataclass(frozen=True)

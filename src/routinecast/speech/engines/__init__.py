@@ -1,14 +1,33 @@
-"""The engines routinecast can speak with, by name."""
+"""The engines routinecast can speak with: plug-ins found through the ``routinecast.engines`` entry points.
+
+The built-in engines register through the same door as anyone else's: an
+entry point in the ``routinecast.engines`` group names a class (or any callable)
+that takes ``jobs`` and ``timeout`` keywords and returns an :class:`Engine`.
+A new engine is one module and one entry point in its package's metadata::
+
+    [project.entry-points."routinecast.engines"]
+    myvoice = "mypackage.engine:MyEngine"
+"""
 
 from __future__ import annotations
 
-from ...errors import RoutineError
-from ..engine import DEFAULT_TIMEOUT_S, Engine
+from importlib.metadata import EntryPoint, entry_points
 
+from ...errors import EngineError, RoutineError
+from ..engine import DEFAULT_TIMEOUT_S, Engine, VoiceInfo
+
+GROUP = "routinecast.engines"
+"""The entry-point group engines register in."""
 DEFAULT_ENGINE = "pyttsx3"
 """The engine used when none is named."""
-ENGINES = ("pyttsx3", "fake")
-"""Every engine name :func:`open_engine` accepts."""
+
+
+def registered() -> dict[str, EntryPoint]:
+    """Every installed engine by name (the first registration of a name wins)."""
+    found: dict[str, EntryPoint] = {}
+    for point in entry_points(group=GROUP):
+        found.setdefault(point.name, point)
+    return dict(sorted(found.items()))
 
 
 def open_engine(name: str = DEFAULT_ENGINE, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT_S) -> Engine:
@@ -16,12 +35,28 @@ def open_engine(name: str = DEFAULT_ENGINE, jobs: int | None = None, timeout: fl
 
     ``timeout`` is how long one line may take before the engine counts as hung.
     """
-    if name == "pyttsx3":
-        from .pyttsx3_engine import Pyttsx3Engine
+    engines = registered()
+    if name not in engines:
+        known = (
+            ", ".join(engines) or "none (reinstall routinecast: its own engines are registered when it is installed)"
+        )
+        raise RoutineError(f"unknown engine '{name}'; choose one of: {known}")
+    try:
+        factory = engines[name].load()
+    except Exception as exc:  # a plug-in that is installed but broken: say which, in one line
+        raise EngineError(
+            f"engine '{name}' ({engines[name].value}) cannot be loaded: {type(exc).__name__}: {exc}; "
+            "reinstall the package that provides it"
+        ) from None
+    return factory(jobs=jobs, timeout=timeout)
 
-        return Pyttsx3Engine(jobs=jobs, timeout=timeout)
-    if name == "fake":
-        from .fake import FakeEngine
 
-        return FakeEngine()
-    raise RoutineError(f"unknown engine '{name}'; choose one of: {', '.join(ENGINES)}")
+def all_voices(engine: str | None = None, lang: str = "") -> list[tuple[str, VoiceInfo]]:
+    """``(engine name, voice)`` for every voice of ``engine`` (default: every registered engine)
+    whose language code starts with ``lang``."""
+    out = []
+    for name in [engine] if engine else list(registered()):
+        with open_engine(name, 1) as opened:
+            voices = opened.voices()
+        out += [(name, v) for v in voices if any(code.lower().startswith(lang.lower()) for code in v.languages)]
+    return out

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ..engine import VoiceInfo, VoiceSpec
+from ..engine import DEFAULT_TIMEOUT_S, VoiceInfo, VoiceSpec
 
 RATE = 22050
 
@@ -16,7 +16,8 @@ class FakeEngine:
 
     name = "fake"
 
-    def __init__(self) -> None:
+    def __init__(self, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+        # ``jobs`` and ``timeout`` are what every engine is opened with; a tone needs neither.
         self.calls: list[str] = []
         """Every text synthesized, in order: tests count engine calls with it."""
 
@@ -32,7 +33,11 @@ class FakeEngine:
 
     def voices(self) -> list[VoiceInfo]:
         """Two voices, enough to test voice resolution."""
-        return [VoiceInfo("fake/en-us", "Fake English", ("en-us",)), VoiceInfo("fake/de", "Fake German", ("de",))]
+        source, terms = "a tone made by routinecast, for tests", "no voice data"
+        return [
+            VoiceInfo("fake/en-us", "Fake English", ("en-us",), source, terms),
+            VoiceInfo("fake/de", "Fake German", ("de",), source, terms),
+        ]
 
     def synthesize(self, texts: list[str], voice: VoiceSpec) -> Iterator[tuple[str, np.ndarray, int]]:
         """A tone per text whose length depends only on the text's length."""

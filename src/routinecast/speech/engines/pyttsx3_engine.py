@@ -241,7 +241,10 @@ class Pyttsx3Engine:
             self.close()
             raise EngineError(f"speech engine did not list its voices within {self.timeout:.0f}s")
         _, voices = worker.conn.recv()
-        return [VoiceInfo(i, n, tuple(langs)) for i, n, langs in voices]
+        where = "system library" if self.data_path is None else "espeakng-loader wheel"
+        source = f"espeak-ng voice data ({where})"
+        terms = "espeak-ng and its voice data are GPL-3.0-or-later, which does not cover the speech they make (GPL FAQ)"
+        return [VoiceInfo(i, n, tuple(langs), source, terms) for i, n, langs in voices]
 
     def synthesize(self, texts: list[str], voice: VoiceSpec) -> Iterator[tuple[str, np.ndarray, int]]:
         """Speak ``texts`` across the workers; yield each result as it arrives."""
