@@ -41,11 +41,16 @@ def claimed_file(folder: Path, prefix: str, suffix: str) -> tuple[Path, int]:
     The file is made under another name and renamed once locked, so a sweeper
     never sees it unlocked.
     """
-    fd, name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=f"{suffix}.new")
-    _lock(fd)
-    path = Path(name[: -len(".new")])
-    os.rename(name, path)
+    made, fd = _locked(folder, prefix, f"{suffix}.new")
+    path = made.with_name(made.name.removesuffix(".new"))
+    os.rename(made, path)
     return path, fd
+
+
+def _locked(folder: Path, prefix: str, suffix: str) -> tuple[Path, int]:
+    fd, name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
+    _lock(fd)
+    return Path(name), fd
 
 
 @contextmanager
@@ -56,8 +61,8 @@ def claimed_folder(prefix: str) -> Iterator[Path]:
     """
     sweep(Path(tempfile.gettempdir()), f"{prefix}*")
     folder = Path(tempfile.mkdtemp(prefix=prefix))
-    claim, fd = claimed_file(folder, CLAIM, "")
-    os.rename(claim, folder / CLAIM)
+    made, fd = _locked(folder, CLAIM, "")
+    os.rename(made, folder / CLAIM)  # a sweeper opens the claim by this name only once it is locked
     try:
         yield folder
     finally:

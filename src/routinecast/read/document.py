@@ -90,8 +90,8 @@ def read_document(path: str | Path) -> Document:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = len(data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")) + 1  # characters, not bytes
+        before = data[: exc.start].decode("utf-8")  # valid up to there: columns count characters, not bytes
+        line, col = _place(before, len(before))
         raise RoutineError(
             Problem(
                 name,
@@ -111,8 +111,7 @@ def read_document(path: str | Path) -> Document:
         message = f"YAML syntax error: {syntax_message(exc)}"
         raise RoutineError(Problem(name, mark.line + 1, mark.column + 1, message)) from None
     except yaml.reader.ReaderError as exc:  # a control character YAML forbids
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        line, col = _place(text, exc.position)
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise RoutineError(
             Problem(name, line, col, f"character U+{char:04X} is not allowed in YAML; remove it")
@@ -278,6 +277,11 @@ def _scalar_problem(document: Document, node: yaml.ScalarNode) -> str | None:
     if type(value) is int and abs(value) >= 10**MAX_NUMBER_DIGITS:
         return f"number is over {MAX_NUMBER_DIGITS} digits long; write a smaller number, or quote it if it is text"
     return None
+
+
+def _place(text: str, at: int) -> tuple[int, int]:
+    """The 1-based line and column of position ``at`` in ``text``."""
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
 
 
 def cut(text: str) -> str:

@@ -27,18 +27,15 @@ class Fields:
 
     def __init__(self, document: Document):
         self.doc = document
-        self.problems: list[Problem] = []
-        self._reported: set[Problem] = set()
+        self.problems: dict[Problem, None] = {}
+        """Problems found so far, each once, in the order found (a dict keeps order and drops repeats)."""
         self.base = document.path.resolve().parent
         self.inspected: dict[Path, Any] = {}
         """What :meth:`file` found in each file: its inspection's result, or the :class:`Unusable` it raised."""
 
     def fail(self, node: yaml.Node | None, message: str) -> None:
         """Record a problem once: a value an alias repeats is checked each time but reported once."""
-        problem = self.doc.problem(node, message)
-        if problem not in self._reported:
-            self._reported.add(problem)
-            self.problems.append(problem)
+        self.problems.setdefault(self.doc.problem(node, message))
 
     def mapping(
         self, node: yaml.Node, what: str, allowed: tuple[str, ...]

@@ -87,8 +87,8 @@ class _Validator(StepReader):
                     steps_key,
                     f"session speaks {self.spoken_lines} lines, over the limit of {MAX_SPOKEN_LINES}; reduce repeats",
                 )
-            elif too_many_parts(unrolled_parts(steps)):
-                self.fail(steps_key, too_many_parts(unrolled_parts(steps)))
+            elif problem := too_many_parts(unrolled_parts(steps)):
+                self.fail(steps_key, problem)
         if self.problems:
             raise RoutineError(sorted(self.problems, key=lambda p: (p.line, p.col)))
         return Routine(

@@ -131,8 +131,7 @@ class _Layout:
         self.windows: list[Span] = []
         self.marks: list[tuple[int, str]] = []
         self.pos = 0
-        self.problems: list[Problem] = []
-        self.reported: set[Problem] = set()
+        self.problems: dict[Problem, None] = {}  # each once, in order: a dict keeps order and drops repeats
 
     def run(self, items: list[Item]) -> Timeline:
         head = Where("output.head", 1, 1)
@@ -240,10 +239,8 @@ class _Layout:
         self.fail(first[1].where, f"{message}; {hint}")
 
     def fail(self, where: Where, message: str) -> None:
-        problem = Problem(self.routine.source, where.line, where.col, message)
-        if problem not in self.reported:  # a step in a repeat or in sides is laid out, and fails, each round alike
-            self.reported.add(problem)
-            self.problems.append(problem)
+        # A step in a repeat or in sides is laid out, and fails, each round alike: it is reported once.
+        self.problems.setdefault(Problem(self.routine.source, where.line, where.col, message))
 
 
 def _background_json(bed: Background) -> dict:
