@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from routinecast.pool import Pool, result
 
@@ -18,3 +22,33 @@ def test_helpers_ignore_ctrl_c_from_their_first_instruction():
         assert result(first) in pool._executor._processes
         assert result(pool.submit(signal.getsignal, signal.SIGINT)) == signal.SIG_IGN
     assert signal.getsignal(signal.SIGINT) is before  # the build itself still hears it
+
+
+HOLDER = """
+import os, sys, time
+from routinecast.pool import Pool, result
+with Pool(2) as pool:
+    pids = {result(pool.submit(os.getpid)) for _ in range(8)}
+    print(*pids, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_helpers_go_when_their_build_is_killed_outright():
+    """SIGKILL to the build alone (not its group) leaves no helper running on, orphaned."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER], stdout=subprocess.PIPE, text=True)
+    helpers = [int(pid) for pid in holder.stdout.readline().split()]
+    assert helpers and all(Path(f"/proc/{pid}").exists() for pid in helpers)
+    holder.kill()
+    holder.communicate(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and b"zombie" not in _state(pid) for pid in helpers):
+        assert time.monotonic() < deadline, "a helper outlived its build"
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/status").read_bytes()
+    except OSError:
+        return b"zombie"

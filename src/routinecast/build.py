@@ -29,6 +29,7 @@ from .read.routine import load_routine
 from .script.expansion import expand
 from .script.items import Spoken, sounding
 from .script.timeline import Timeline, layout
+from .signals import Finishing
 from .sound import loudness
 from .sound.bank import AudioBank
 from .sound.levelling import Codec, voice_gain
@@ -37,7 +38,7 @@ from .speech.engines import DEFAULT_ENGINE, open_engine
 from .speech.lines import speak_lines
 from .units import format_ms
 from .write import captions, encoder
-from .write.files import Staging
+from .write.files import Staging, check_outputs
 from .write.mp3 import round_trip
 from .write.parts import encode_parts
 from .write.segments import split
@@ -191,15 +192,15 @@ def build(
     if timeline_path and Path(timeline_path).suffix.lower() != ".json":
         raise RoutineError(f"{timeline_path}: the timeline file must end in .json")
     sides = {"--timeline": timeline_path, "--transcript": transcript_path}
-    _check_outputs(Path(path), Path(output) if output else default_output(Path(path), fmt or "mp3"), sides)
-    with ExitStack() as stack:
+    check_outputs(Path(path), Path(output) if output else default_output(Path(path), fmt or "mp3"), sides)
+    with Finishing() as finishing, ExitStack() as stack:
         jobs = settings.jobs or os.cpu_count() or 1
         pool = stack.enter_context(Pool(jobs))
         planned = plan(path, dataclasses.replace(settings, format=fmt), stack, progress, pool)
         routine, timeline = planned.routine, planned.timeline
         fmt = routine.output.format or "mp3"
         target = Path(output) if output else default_output(Path(path), fmt)
-        _check_outputs(Path(path), target, sides)
+        check_outputs(Path(path), target, sides)
         try:
             with Staging() as staging:
                 audio_tmp = staging.path_for(target)
@@ -211,6 +212,7 @@ def build(
                 if transcript_path:
                     staging.write_text(Path(transcript_path), captions.transcript(timeline, transcript_fmt))
                 size = audio_tmp.stat().st_size
+                finishing.start()  # from here the build is done but for renaming and cleaning up
                 staging.commit()
         except OSError as exc:  # an output folder that cannot be written, or a full disk: the user's to fix
             where = Path(exc.filename or target)
@@ -218,24 +220,6 @@ def build(
             todo = "free some space or choose another folder" if exc.errno == errno.ENOSPC else "choose another folder"
             raise RoutineError(f"{where}: cannot write the output there ({exc.strerror}); {todo}") from None
     return BuildResult(target, timeline, size, time.perf_counter() - started)
-
-
-def _check_outputs(routine: Path, audio: Path, sides: dict[str, str | Path | None]) -> None:
-    """Refuse outputs that would overwrite the routine or each other."""
-    named = [("the audio output", audio)] + [(option, Path(p)) for option, p in sides.items() if p]
-    taken = [("the routine file", routine)]
-    for what, path in named:
-        for other, earlier in taken:
-            if _same_file(path, earlier):
-                raise RoutineError(f"{path}: {what} would overwrite {other}; choose another path")
-        taken.append((what, path))
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
-    except OSError:
-        return False
 
 
 def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress | None) -> None:

@@ -250,7 +250,7 @@ def _voices(args: argparse.Namespace) -> int:
         if (name, voice.source, voice.license) != about:  # said once for the voices it applies to
             about = name, voice.source, voice.license
             print(f"# {name}: {voice.source}; {voice.license}")
-        print(f"{name:<8} {voice.id:<24} {','.join(voice.languages):<10} {voice.name}")
+        print(f"{name:<8} {voice.id:<24} {','.join(voice.languages):<16} {voice.name}")
     return 0
 
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from typing import TypeVar
 
 from .errors import RoutinecastError
+from .signals import deaf_children
 
 T = TypeVar("T")
 
@@ -44,7 +44,12 @@ class Pool:
         if self.parallel:
             with deaf_children():  # workers may be started by any submit
                 if self._executor is None:
-                    self._executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"))
+                    self._executor = ProcessPoolExecutor(
+                        self.jobs,
+                        mp_context=multiprocessing.get_context("spawn"),
+                        initializer=_exit_with_parent,
+                        initargs=(os.getpid(),),
+                    )
                     for _ in range(self.jobs - 1):  # start them all now, while this job runs
                         self._executor.submit(os.getpid)
                 return self._executor.submit(fn, *args)
@@ -78,19 +83,14 @@ def result(future: Future[T]) -> T:
         raise RoutinecastError("a helper process died; try again, or build with --jobs 1") from None
 
 
-@contextmanager
-def deaf_children() -> Iterator[None]:
-    """Processes started in this block ignore Ctrl-C; the process that started them answers it.
+def _exit_with_parent(parent: int) -> None:
+    # A helper whose build was killed outright (SIGKILL to it alone) would live on, orphaned: its task
+    # queue stays open, since the helpers themselves hold both of its ends. The parent's pid is passed
+    # in, for a build killed while this helper was still starting has another parent already.
 
-    Ctrl-C reaches the whole process group, and a helper still importing its modules would print a
-    traceback. An ignored signal stays ignored across the helper's start, and Python keeps it so.
-    A Ctrl-C in the few milliseconds a start takes is lost; only the main thread may do this.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="routinecast-parent-watch", daemon=True).start()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from ..model import Breathe, Hold, Repeat, Sides, Step
 
+MAX_SPOKEN_LINES = 20_000
+"""Most lines a session may speak, every repeat counted."""
 MAX_PARTS = 50_000
 """Most parts (steps, breath phases and cues, each time it runs) a session may have.
 

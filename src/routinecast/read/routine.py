@@ -17,11 +17,10 @@ from . import lexicon as lexicon_module
 from . import media
 from .document import cut, read_document
 from .fields import shown
-from .limits import too_many_parts, unrolled_parts
+from .limits import MAX_SPOKEN_LINES, too_many_parts, unrolled_parts
 from .steps import StepReader
 from .text import MAX_DESCRIPTION, MAX_FILL, MAX_LEXICON, MAX_LEXICON_WORD, MAX_NAME, MAX_RESPELLING, MAX_TITLE
 
-MAX_SPOKEN_LINES = 20_000
 NOISES = ("brown", "pink", "white")
 _TOP_KEYS = (
     "title",

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from ..claims import claimed_file, release, sweep
+from ..errors import RoutineError
 
 
 class Staging:
@@ -64,3 +65,21 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def check_outputs(routine: Path, audio: Path, sides: dict[str, str | Path | None]) -> None:
+    """Refuse outputs that would overwrite the routine or each other (``sides``: option name to path)."""
+    named = [("the audio output", audio)] + [(option, Path(p)) for option, p in sides.items() if p]
+    taken = [("the routine file", routine)]
+    for what, path in named:
+        for other, earlier in taken:
+            if _same_file(path, earlier):
+                raise RoutineError(f"{path}: {what} would overwrite {other}; choose another path")
+        taken.append((what, path))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False

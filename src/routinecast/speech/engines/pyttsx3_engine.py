@@ -48,7 +48,7 @@ import numpy as np
 
 from ...claims import claimed_folder
 from ...errors import EngineError
-from ...pool import deaf_children
+from ...signals import deaf_children
 from ..engine import DEFAULT_TIMEOUT_S, VoiceInfo, VoiceSpec
 from .espeak_library import choose_library
 
