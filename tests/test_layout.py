@@ -13,7 +13,7 @@ import routinecast
 PACKAGE = Path(routinecast.__file__).parent
 # Shared base modules, then the stages in pipeline order, then the API and the command line.
 ORDER = (
-    ("errors", "units", "formats", "model", "version", "cache", "claims", "signals", "pool"),
+    ("errors", "units", "formats", "options", "model", "version", "cache", "claims", "signals", "pool"),
     ("read",),
     ("script",),
     ("speech",),

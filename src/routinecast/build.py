@@ -24,18 +24,16 @@ from .formats import MAX_SESSION_MS, frame_samples
 from .mix import mixer
 from .mix.background import Bed
 from .model import Routine
-from .pool import Pool, result
+from .pool import Pool
 from .read.routine import load_routine
 from .script.expansion import expand
-from .script.items import Spoken, sounding
 from .script.timeline import Timeline, layout
 from .signals import Finishing
-from .sound import loudness
 from .sound.bank import AudioBank
-from .sound.levelling import Codec, voice_gain
-from .speech.engine import DEFAULT_TIMEOUT_S, Engine
-from .speech.engines import DEFAULT_ENGINE, open_engine
-from .speech.lines import speak_lines
+from .sound.levelling import Codec
+from .sound.narration import narrate
+from .speech.engine import DEFAULT_TIMEOUT_S
+from .speech.engines import default_engine, open_engine
 from .units import format_ms
 from .write import captions, encoder
 from .write.files import Staging, check_outputs
@@ -52,8 +50,8 @@ PARALLEL_SECONDS = 120
 class Settings:
     """How to build; every field has a sensible default."""
 
-    engine: str = DEFAULT_ENGINE
-    """Speech engine name."""
+    engine: str | None = None
+    """Speech engine for routines that name none; ``None`` for ``speech.engines.default_engine()``."""
     cache_dir: Path | None = None
     """Speech cache folder; ``None`` for the default (``$ROUTINECAST_CACHE`` or the user cache)."""
     use_cache: bool = True
@@ -143,16 +141,8 @@ def plan(
             store = ClipStore(settings.cache_dir or default_cache_dir())
         else:
             store = ClipStore(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="routinecast-"))))
-        lines = [item.spoken for item in sounding(items) if isinstance(item, Spoken)]
-        with open_engine(settings.engine, settings.jobs, settings.timeout) as engine:
-            if level:  # the voice is measured while the routine's own lines are spoken
-                calibration = _speak(engine, routine, list(loudness.CALIBRATION), store, None)
-                sample = [calibration[t] for t in loudness.CALIBRATION]
-                gain = voice_gain(store, routine.output, sample, pool, _codec(routine))
-            clips = _speak(engine, routine, lines, store, progress)
-        bank = AudioBank(store, {text: clips[text] for text in lines})
-        if level:
-            bank.level_voice(routine.output.sample_rate, result(gain), pool)
+        opener = lambda name: open_engine(name or default_engine(), settings.jobs, settings.timeout)  # noqa: E731
+        bank = narrate(routine, items, store, pool, opener, _codec(routine), level, progress)
         bank.add_items(routine, items)
         timeline = layout(routine, items, bank.lengths())
     finally:
@@ -239,6 +229,12 @@ def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress 
 
 
 def _with_overrides(routine: Routine, settings: Settings) -> Routine:
+    # Engines are settled first: the lexicon a line is respelled with depends on its voice's engine.
+    narrator = routine.voice.engine or settings.engine or default_engine()
+    cues = routine.cues
+    if cues.voice:
+        cues = dataclasses.replace(cues, voice=dataclasses.replace(cues.voice, engine=cues.voice.engine or narrator))
+    routine = dataclasses.replace(routine, voice=dataclasses.replace(routine.voice, engine=narrator), cues=cues)
     if not settings.background:
         routine = dataclasses.replace(routine, background=None)
     changes: dict[str, object] = {}
@@ -269,11 +265,6 @@ def _codec(routine: Routine) -> Codec | None:
     if routine.output.format == "wav":
         return None
     return partial(round_trip, sample_rate=routine.output.sample_rate, bitrate=routine.output.bitrate)
-
-
-def _speak(engine: Engine, routine: Routine, lines: list[str], store: ClipStore, progress: Progress | None):
-    report = (lambda done, total: progress("speech", done, total)) if progress else None
-    return speak_lines(engine, routine, lines, store, report)
 
 
 def _counting(chunks, total: int, progress: Progress):

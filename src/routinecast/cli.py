@@ -18,7 +18,7 @@ from .build import BuildResult, Settings, build, check, plan
 from .cache import ClipStore, default_cache_dir
 from .errors import RoutinecastError, RoutineError
 from .speech.engine import DEFAULT_TIMEOUT_S
-from .speech.engines import DEFAULT_ENGINE, all_voices, registered
+from .speech.engines import all_voices, registered
 from .units import format_clock, format_ms
 from .version import __version__
 
@@ -146,7 +146,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--engine", choices=list(registered()), default=DEFAULT_ENGINE, help=f"speech engine (default {DEFAULT_ENGINE})"
+        "--engine",
+        choices=list(registered()),
+        help="speech engine for routines that name none (default: piper if installed, else pyttsx3)",
     )
     p.add_argument("--no-cache", action="store_true", help="synthesize everything afresh")
     p.add_argument("--cache-dir", type=Path, help="speech cache folder")

@@ -9,110 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class Where:
-    """Where a step stands in its routine file."""
-
-    path: str
-    """Step path such as ``steps[3].steps[0]``; it appears in the timeline."""
-    line: int
-    """1-based line of the step."""
-    col: int
-    """1-based column of the step."""
-
-
-@dataclass(frozen=True)
-class Voice:
-    """How the narrator speaks."""
-
-    name: str | None = None
-    """Engine voice id, voice name or language code; ``None`` means the engine default."""
-    rate: int | None = None
-    """Speaking rate in words per minute; ``None`` means the engine default."""
-    volume: float = 1.0
-    """Engine volume, 0.0 to 1.0."""
-    gap_ms: int = 600
-    """Silence placed between two spoken lines that would otherwise touch."""
-    where: Where | None = field(default=None, compare=False)
-    """Where ``name`` is written, so a voice the engine lacks can be pointed at."""
-
-
-@dataclass(frozen=True)
-class Output:
-    """What the built file is like."""
-
-    format: str | None = None
-    """``mp3`` or ``wav``; ``None`` means: follow the output file's extension."""
-    sample_rate: int = 44100
-    """Samples per second of the output."""
-    bitrate: int = 64
-    """MP3 constant bitrate in kbit/s."""
-    head_ms: int = 1000
-    """Quiet lead-in before the first sound."""
-    tail_ms: int = 3000
-    """Quiet lead-out after the last sound."""
-    album: str = "routinecast"
-    """ID3 album."""
-    loudness: float = -16.0
-    """Integrated loudness target of the programme, in LUFS (ITU-R BS.1770)."""
-
-
-@dataclass(frozen=True)
-class Background:
-    """A quiet bed under the whole session that dips while anything in the foreground sounds."""
-
-    noise: str | None = "brown"
-    """``brown``, ``pink`` or ``white`` generated noise; ``None`` when ``file`` is used."""
-    file: Path | None = None
-    """A user audio file, looped with a crossfade."""
-    level_db: float = -30.0
-    """Loudness relative to the programme's loudness target."""
-    duck_db: float = 10.0
-    """How far the bed dips under the foreground."""
-    fade_ms: int = 4000
-    """Fade in at the start and out at the end."""
-
-
-@dataclass(frozen=True)
-class Tags:
-    """Extra ID3 tags."""
-
-    track: str | None = None
-    """Track number, e.g. ``3`` or ``3/12``."""
-    disc: str | None = None
-    """Disc number, e.g. ``1`` or ``1/2``."""
-    year: int | None = None
-    """Recording year."""
-    genre: str = "Speech"
-    """Genre."""
-
-
-@dataclass(frozen=True)
-class CueWords:
-    """The words routinecast speaks on its own; change them for another language."""
-
-    halfway: str = "Halfway."
-    """Spoken at the middle of a hold."""
-    remaining: str = "{n} seconds left."
-    """Spoken ``n`` seconds before a hold ends; ``{n}`` becomes a number word."""
-    remaining_one: str = "{n} second left."
-    """The same, for one second."""
-    breathe_in: str = "Breathe in"
-    """Spoken at the start of each in-breath."""
-    hold: str = "Hold"
-    """Spoken at the start of a breath hold."""
-    breathe_out: str = "Breathe out"
-    """Spoken at the start of each out-breath."""
-    numbers: tuple[str, ...] = tuple(
-        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
-        " seventeen eighteen nineteen twenty".split()
-    )
-    """Number words from one upwards, for countdowns, breath counts and ``{n}``."""
-
-    def number(self, n: int) -> str:
-        """The word for ``n``, or its digits when the list is too short."""
-        return self.numbers[n - 1] if 0 < n <= len(self.numbers) else str(n)
+from .options import Background, CueWords, Output, Tags, Voice, Where
 
 
 @dataclass(frozen=True)
@@ -286,8 +183,8 @@ class Routine:
     """The ID3 artist."""
     voice: Voice = Voice()
     """Narrator settings."""
-    lexicon: tuple[tuple[str, str], ...] = ()
-    """Respellings for speech only: built-in entries overridden by the routine's own."""
+    lexicon: tuple[tuple[str, str, str], ...] = ()
+    """``(word, engine or "" for every engine, respelling)``: built-in entries overridden by the routine's own."""
     output: Output = Output()
     """Output settings."""
     cues: CueWords = CueWords()

@@ -7,6 +7,7 @@ import pytest
 from routinecast import RoutineError, load_routine
 from routinecast.cli import main
 from routinecast.model import Bell, Breathe, Hold, Pause, Repeat, Say, Section, Sides
+from routinecast.read.lexicon import for_engine
 
 GOOD = """
 title: T
@@ -64,7 +65,7 @@ BAD = {
     ),
     "wrong type": (
         "title: T\nvoice:\n  rate: fast\nsteps:\n  - say: Hi.\n",
-        ["{f}:3:9: 'voice.rate' must be a whole number from 80 to 450; got fast"],
+        ["{f}:3:9: 'voice.rate' must be a whole number from 60 to 300; got fast"],
     ),
     "volume range": (
         "title: T\nvoice: {volume: 2}\nsteps:\n  - say: Hi.\n",
@@ -206,4 +207,4 @@ def test_model_of_every_step_kind(write):
         5,
     )
     assert routine.steps[8].gain_db == -6.0
-    assert dict(routine.lexicon)["psoas"] == "soh-us"
+    assert dict(for_engine(routine.lexicon, "pyttsx3"))["psoas"] == "soh-us"

@@ -9,7 +9,7 @@ import pytest
 
 from routinecast import RoutineError, Settings, build, load_routine
 from routinecast.cli import main
-from routinecast.read.lexicon import merge, respell
+from routinecast.read.lexicon import for_engine, merge, respell
 from routinecast.read.text import MAX_LEXICON, MAX_TITLE, clean_text
 from routinecast.script.expansion import expand
 
@@ -160,7 +160,7 @@ def test_dotted_capital_i_and_long_s_build(write, tmp_path, fake):
 
 
 def test_cyclic_lexicon_is_applied_once_and_fast():
-    lexicon = merge({"a": "b", "b": "a", "psoas": "the psoas muscle", "c": "a b c"})
+    lexicon = common({"a": "b", "b": "a", "psoas": "the psoas muscle", "c": "a b c"})
     assert respell("A b a. c psoas", lexicon) == "b a b. a b c the psoas muscle"
     worst = " ".join(["a b c"] * 2000)  # every word a match, 10,000 characters
     started = time.process_time()
@@ -170,7 +170,7 @@ def test_cyclic_lexicon_is_applied_once_and_fast():
 
 
 def test_lexicon_matches_whole_words_and_marks():
-    lexicon = merge({"x.net": "ex net", "dr.": "doctor", "c-section": "see section"})
+    lexicon = common({"x.net": "ex net", "dr.": "doctor", "c-section": "see section"})
     text = "x.net ax.net x.netz Dr. C-Section c - section setu\nbandha psoas_x PSOAS."
     expected = "ex net ax.net x.netz doctor see section c - section say-too bahn-dah psoas_x soh-us."
     assert respell(text, lexicon) == expected
@@ -197,3 +197,8 @@ def test_real_engine_speaks_dotted_i_long_s_and_zero_width_space(write, tmp_path
     assert speech["text"] == "İstanbul, a ſtretch."
     assert speech["end_ms"] - speech["start_ms"] > 500
     assert result.size > 0
+
+
+def common(entries: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The built-in lexicon with ``entries`` for every engine, as an engine with no entries of its own gets it."""
+    return for_engine(merge({word: {"": spelling} for word, spelling in entries.items()}), None)

@@ -13,10 +13,11 @@ import pytest
 
 from routinecast import EngineError, RoutineError, load_routine
 from routinecast.speech.engine import VoiceSpec
-from routinecast.speech.engines.pyttsx3_engine import MAX_PIECE, Pyttsx3Engine, split_text
+from routinecast.speech.engines.pyttsx3_engine import MAX_PIECE, Pyttsx3Engine
+from routinecast.speech.engines.workers import split_text
 from routinecast.speech.lines import resolve_voice
 
-DEFAULT = VoiceSpec(None, None, 1.0)
+DEFAULT = VoiceSpec(None, 1.0, 1.0)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def test_the_workers_files_go_with_the_engine(tmp_path, monkeypatch):
         speak(two, ["First of two.", "Second of two.", "A third."])
         [folder] = tmp_path.glob("routinecast-tts-*")
         assert len(list(folder.glob("line-*.wav"))) == 2  # one file per worker
-        two._workers[0].process.kill()  # a worker killed mid-build leaves nothing behind either
+        two._pool._workers[0].process.kill()  # a worker killed mid-build leaves nothing behind either
     assert list(tmp_path.iterdir()) == []
 
 
@@ -74,7 +75,7 @@ def test_long_text_is_split_at_sentences_and_survives(engine):
     sentence = "Let the breath move slowly, and let the shoulders soften. "
     text = sentence * (14_000 // len(sentence) + 1)
     assert len(text) > 13_000
-    pieces = split_text(text)
+    pieces = split_text(text, MAX_PIECE)
     assert all(len(p) <= MAX_PIECE for p in pieces) and all(p.endswith(".") for p in pieces)
     assert " ".join(pieces) == text.strip()
     pcm, rate = speak(engine, [text])[text]
@@ -92,9 +93,9 @@ def test_stdout_stays_clean(capfd, engine):
 
 
 def test_voice_settings_change_the_audio(engine):
-    slow = speak(engine, ["Rest here."], VoiceSpec(None, 100, 1.0))["Rest here."][0]
-    fast = speak(engine, ["Rest here."], VoiceSpec(None, 300, 1.0))["Rest here."][0]
-    quiet = speak(engine, ["Rest here."], VoiceSpec(None, 300, 0.2))["Rest here."][0]
+    slow = speak(engine, ["Rest here."], VoiceSpec(None, 0.5, 1.0))["Rest here."][0]
+    fast = speak(engine, ["Rest here."], VoiceSpec(None, 1.5, 1.0))["Rest here."][0]
+    quiet = speak(engine, ["Rest here."], VoiceSpec(None, 1.5, 0.2))["Rest here."][0]
     assert len(slow) > 1.8 * len(fast)
     assert np.abs(quiet.astype(float)).max() < 0.5 * np.abs(fast.astype(float)).max()
 
@@ -103,28 +104,30 @@ def test_voices_resolve_and_unknown_voice_is_a_clear_error(engine, write):
     voices = engine.voices()
     assert any("en-us" in v.languages for v in voices)
     good = load_routine(write("title: T\nvoice: {name: en-us}\nsteps:\n  - say: Hi.\n", "good.yaml"))
-    assert resolve_voice(engine, good).id.endswith("en-us")
+    assert resolve_voice(engine, good.voice, good.source).id.endswith("en-us")
     bad_path = write("title: T\nvoice:\n  name: zzzzz\nsteps:\n  - say: Hi.\n", "bad.yaml")
     with pytest.raises(RoutineError) as info:
-        resolve_voice(engine, load_routine(bad_path))
+        bad = load_routine(bad_path)
+        resolve_voice(engine, bad.voice, bad.source)
     assert info.value.lines() == [
-        f"{bad_path}:3:9: voice 'zzzzz' is not offered by the pyttsx3 engine; run 'routinecast voices' to list them"
+        f"{bad_path}:3:9: voice 'zzzzz' is not offered by the pyttsx3 engine; "
+        "run 'routinecast voices --engine pyttsx3' to list them"
     ]
 
 
 def test_a_hung_worker_becomes_an_error():
     with Pyttsx3Engine(jobs=1, timeout=2) as eng:
         eng.voices()  # starts the worker
-        os.kill(eng._workers[0].process.pid, signal.SIGSTOP)
+        os.kill(eng._pool._workers[0].process.pid, signal.SIGSTOP)
         with pytest.raises(EngineError, match=r"^speech engine hung on: 'Stay still\.' \(no answer in 2s\)$"):
             speak(eng, ["Stay still."])
-        assert eng._workers == []
+        assert eng._pool._workers == []
 
 
 def test_a_crashed_worker_becomes_an_error():
     with Pyttsx3Engine(jobs=1) as eng:
         eng.voices()
-        victim = eng._workers[0].process
+        victim = eng._pool._workers[0].process
         victim.kill()
         victim.join()
         with pytest.raises(EngineError, match=r"^speech engine crashed \(exit code -9\) on: 'Fall over\.'$"):
@@ -138,7 +141,7 @@ def test_the_wheel_library_works_without_any_system_espeak():
         "from routinecast.speech.engine import VoiceSpec\n"
         "with Pyttsx3Engine(jobs=1) as e:\n"
         "    assert e.library == espeakng_loader.get_library_path(), e.library\n"
-        "    [(t, pcm, rate)] = list(e.synthesize(['Hello from the wheel.'], VoiceSpec(None, None, 1.0)))\n"
+        "    [(t, pcm, rate)] = list(e.synthesize(['Hello from the wheel.'], VoiceSpec(None, 1.0, 1.0)))\n"
         "    print(len(pcm) > rate // 2, e.identity())\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "ESPEAK_DATA_PATH"}

@@ -21,7 +21,7 @@ class EchoEngine(FakeEngine):
         super().__init__(jobs, timeout)
         self.opened_with = (jobs, timeout)
 
-    def identity(self):
+    def identity(self, voice=None):
         return "echo-1"
 '''
 
@@ -42,7 +42,7 @@ def plugin(tmp_path, monkeypatch):
 
 def test_built_in_engines_register_through_the_same_door():
     engines = registered()
-    assert {"pyttsx3", "fake"} <= set(engines)
+    assert {"pyttsx3", "piper", "fake"} <= set(engines)
     assert engines["pyttsx3"].value == "routinecast.speech.engines.pyttsx3_engine:Pyttsx3Engine"
 
 
@@ -60,7 +60,7 @@ def test_a_plugged_in_engine_builds_a_routine(plugin, write, tmp_path):
 def test_unknown_and_broken_engines_are_one_line(plugin):
     with pytest.raises(RoutineError) as info:
         open_engine("espeak")
-    assert info.value.lines() == ["unknown engine 'espeak'; choose one of: broken, echo, fake, pyttsx3"]
+    assert info.value.lines() == ["unknown engine 'espeak'; choose one of: broken, echo, fake, piper, pyttsx3"]
     with pytest.raises(EngineError) as broken:
         open_engine("broken")
     assert broken.value.lines() == [

@@ -23,8 +23,8 @@ from functools import lru_cache
 BUILTIN: dict[str, str] = {
     "psoas": "soh-us",
     "iliopsoas": "illy-oh-soh-us",
-    "iliacus": "illy-ack-us",
-    "trochanter": "tro-kan-ter",
+    "iliacus": "illie-uh-kus",
+    "trochanter": "tro-kanter",
     "anjaneyasana": "ahn-jah-nay-ah-sah-nah",
     "savasana": "shah-vah-sah-nah",
     "supta": "soop-tah",
@@ -42,11 +42,61 @@ BUILTIN: dict[str, str] = {
 }
 
 
-def merge(own: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    """The built-in lexicon with a routine's entries added, or overriding those with the same :func:`entry`."""
-    merged = {entry(word): (word, spelling) for word, spelling in BUILTIN.items()}
-    merged.update({entry(word): (word, spelling) for word, spelling in own.items()})
-    return tuple(sorted(merged.values()))
+BY_ENGINE: dict[str, dict[str, str]] = {
+    # Piper's espeak-ng stresses every hyphenated piece ("SHAH-VAH-SAH-NAH"); its own phoneme
+    # blocks give the stress and the reduced vowels. The letter g is U+0261 there.
+    "piper": {
+        "psoas": "[[ sˈoʊəs ]]",
+        "iliopsoas": "[[ ˌɪliʲoʊsˈoʊəs ]]",
+        "iliacus": "[[ ɪlˈaɪəkəs ]]",
+        "trochanter": "[[ tɹoʊkˈæntɚ ]]",
+        "anjaneyasana": "[[ ˌɑːndʒəneɪˈɑːsənə ]]",
+        "savasana": "[[ ʃəvˈɑːsənə ]]",
+        "supta": "[[ sˈuːptə ]]",
+        "padangusthasana": "[[ pˌɑːdɑːŋɡuːʃtˈɑːsənə ]]",
+        "setu bandha": "[[ sˈeɪtuː bˈɑːndə ]]",
+        "virabhadrasana": "[[ vˌɪɹəbədɹˈɑːsənə ]]",
+        "vrksasana": "[[ vɹɪkʃˈɑːsənə ]]",
+        "ustrasana": "[[ uːʃtɹˈɑːsənə ]]",
+        "svanasana": "[[ ʃvɑːnˈɑːsənə ]]",
+        "adho mukha": "[[ ˈɑːdoʊ mˈuːkə ]]",
+        "tadasana": "[[ tɑːdˈɑːsənə ]]",
+        "balasana": "[[ bɑːlˈɑːsənə ]]",
+        "pranayama": "[[ pɹˌɑːnəjˈɑːmə ]]",
+        "ujjayi": "[[ uːdʒˈaɪiː ]]",
+    }
+}
+"""Built-in respellings for one engine only, overriding ``BUILTIN`` for it: ``{engine: {word: respelling}}``.
+Piper takes phonemes in ``[[ ]]``; checked with its en-US voices' phoneme tables."""
+
+Lexicon = tuple[tuple[str, str, str], ...]
+"""``(word, engine, respelling)`` entries, sorted; an engine of ``""`` means every engine."""
+
+
+def merge(own: dict[str, dict[str, str]]) -> Lexicon:
+    """The built-in lexicon with a routine's entries (``{word: {engine or "": respelling}}``) added; a
+    routine's word replaces every built-in respelling of the same :func:`entry`."""
+    merged: dict[tuple, tuple[str, dict[str, str]]] = {}
+    for word, spelling in BUILTIN.items():
+        merged[entry(word)] = (word, {"": spelling})
+    for engine, words in BY_ENGINE.items():
+        for word, spelling in words.items():
+            merged.setdefault(entry(word), (word, {}))[1][engine] = spelling
+    merged.update({entry(word): (word, spellings) for word, spellings in own.items()})
+    return tuple(
+        sorted(
+            (word, engine, spelling) for word, spellings in merged.values() for engine, spelling in spellings.items()
+        )
+    )
+
+
+def for_engine(lexicon: Lexicon, engine: str | None) -> tuple[tuple[str, str], ...]:
+    """``(word, respelling)`` pairs for ``engine``: its own respelling of a word, else the one for every engine."""
+    chosen: dict[str, str] = {}
+    for word, named, spelling in lexicon:
+        if named == engine or (named == "" and word not in chosen):
+            chosen[word] = spelling
+    return tuple(sorted(chosen.items()))
 
 
 def entry(word: str) -> tuple[tuple[str, str], ...]:

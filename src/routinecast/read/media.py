@@ -13,6 +13,7 @@ synthesized. The later stages import these limits, never keep their own.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -65,6 +66,24 @@ def inspect_image(path: Path) -> str:
     if mime is None:
         raise Unusable("is not a PNG or JPEG image; save it as one (players show only these as covers)")
     return mime
+
+
+def inspect_model(path: Path) -> int:
+    """The sample rate of the Piper voice model at ``path``; raise :class:`Unusable` if it or its
+    configuration (``.onnx.json`` beside it) cannot be used."""
+    with _opened(path) as (_, size):
+        if size == 0:
+            raise Unusable("is empty; use the .onnx file that came with the voice")
+    config = Path(f"{path}.json")
+    try:
+        if config.stat().st_size > 1_000_000:  # a voice's is some 5 kB; do not read a huge one whole
+            raise ValueError("over 1 MB")
+        settings = json.loads(config.read_text(encoding="utf-8"))
+        return int(settings["audio"]["sample_rate"]) if settings["phoneme_id_map"] else 0
+    except FileNotFoundError:
+        raise Unusable(f"has no configuration beside it; put the voice's {config.name} next to it") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise Unusable(f"has an unreadable configuration {config.name} ({type(exc).__name__})") from None
 
 
 def image_mime(head: bytes) -> str | None:

@@ -12,6 +12,7 @@ from .. import formats
 from ..errors import RoutineError
 from ..formats import IMAGE_SUFFIXES, MAX_SESSION_MS, SOUND_SUFFIXES
 from ..model import Background, CueWords, Output, Routine, Step, Tags, Voice, Where
+from ..options import PACE_RANGE
 from ..units import format_ms
 from . import lexicon as lexicon_module
 from . import media
@@ -37,9 +38,10 @@ _TOP_KEYS = (
 )
 _BACKGROUND_KEYS = ("noise", "file", "level", "duck", "fade")
 _TAG_KEYS = ("track", "disc", "year", "genre")
-_VOICE_KEYS = ("name", "rate", "volume", "gap")
+_VOICE_KEYS = ("engine", "name", "model", "rate", "volume", "gap")
+_CUE_VOICE_KEYS = ("engine", "name", "model", "rate", "volume")
 _OUTPUT_KEYS = ("format", "sample_rate", "bitrate", "head", "tail", "album", "loudness")
-_CUE_WORD_KEYS = ("halfway", "remaining", "remaining_one", "breathe_in", "hold", "breathe_out", "numbers")
+_CUE_WORD_KEYS = ("halfway", "remaining", "remaining_one", "breathe_in", "hold", "breathe_out", "numbers", "voice")
 
 
 def load_routine(path: str | Path) -> Routine:
@@ -105,22 +107,35 @@ class _Validator(StepReader):
             cover=cover,
         )
 
-    def voice(self, node: yaml.Node) -> Voice:
-        keys = self.mapping(node, "voice", _VOICE_KEYS) or {}
+    def voice(self, node: yaml.Node, what: str = "voice", allowed: tuple[str, ...] = _VOICE_KEYS) -> Voice:
+        keys = self.mapping(node, what, allowed) or {}
         values: dict[str, Any] = {}
+        if "engine" in keys:
+            values["engine"] = self.label(keys["engine"][1], f"{what}.engine", MAX_NAME)
+        for name in ("name", "model"):
+            if name in keys:
+                named = keys[name][1]
+                values["where"] = Where(f"{what}.{name}", named.start_mark.line + 1, named.start_mark.column + 1)
         if "name" in keys:
-            name_node = keys["name"][1]
-            values["name"] = self.text(name_node, "voice.name")
-            values["where"] = Where("voice.name", name_node.start_mark.line + 1, name_node.start_mark.column + 1)
+            values["name"] = self.text(keys["name"][1], f"{what}.name")
+        if "model" in keys:
+            if "name" in keys:
+                self.fail(keys["model"][0], f"'{what}' has both a name and a model; keep one of them")
+            elif values.get("engine", "piper") != "piper":
+                self.fail(keys["model"][0], f"'{what}.model' is a Piper voice model; set '{what}.engine' to piper")
+            else:
+                values["model"] = self.file(keys["model"][1], f"{what}.model", (".onnx",), media.inspect_model)
+                values["engine"] = "piper"
         if "rate" in keys:
-            values["rate"] = self.integer(keys["rate"][1], "voice.rate", 80, 450)
+            low, high = PACE_RANGE
+            values["rate"] = self.integer(keys["rate"][1], f"{what}.rate", low, high)
         if "volume" in keys:
-            values["volume"] = self.number(keys["volume"][1], "voice.volume", 0.0, 1.0)
+            values["volume"] = self.number(keys["volume"][1], f"{what}.volume", 0.0, 1.0)
         if "gap" in keys:
-            values["gap_ms"] = self.duration(keys["gap"][1], "voice.gap", allow_zero=True)
+            values["gap_ms"] = self.duration(keys["gap"][1], f"{what}.gap", allow_zero=True)
         return Voice(**{k: v for k, v in values.items() if v is not None})
 
-    def lexicon(self, node: yaml.Node) -> dict[str, str]:
+    def lexicon(self, node: yaml.Node) -> dict[str, dict[str, str]]:
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, "lexicon must be a mapping of words to respellings")
             return {}
@@ -131,14 +146,29 @@ class _Validator(StepReader):
         out, first = {}, {}
         for key, value in node.value:
             word = self.label(key, "lexicon word", MAX_LEXICON_WORD)
-            spoken = self.spoken(value, f"lexicon.{cut(str(key.value))}", limit=MAX_RESPELLING)
+            spellings = self.respellings(value, f"lexicon.{cut(str(key.value))}")
             same = first.setdefault(lexicon_module.entry(word), key) if word else key
             if same is not key:  # one word in two spellings: which respelling wins would be a guess
                 line = same.start_mark.line + 1
                 again = f"is the same word as '{cut(same.value)}' (line {line}), ignoring case and spaces"
                 self.fail(key, f"lexicon word '{cut(word)}' {again}; keep one of them")
-            elif word and spoken:
-                out[word] = spoken
+            elif word and spellings:
+                out[word] = spellings
+        return out
+
+    def respellings(self, node: yaml.Node, what: str) -> dict[str, str]:
+        """One respelling for every engine, or a mapping of engine names to respellings."""
+        if not isinstance(node, yaml.MappingNode):
+            spoken = self.spoken(node, what, limit=MAX_RESPELLING)
+            return {"": spoken} if spoken else {}
+        out = {}
+        for key, value in node.value:
+            engine = self.label(key, f"{what} engine", MAX_NAME)
+            if engine and not re.fullmatch(r"[a-z0-9_.-]+", engine):
+                self.fail(key, f"'{what}' keys must be engine names such as pyttsx3 or piper; got {shown(key)}")
+            spoken = self.spoken(value, f"{what}.{cut(str(key.value))}", limit=MAX_RESPELLING)
+            if engine and spoken:
+                out[engine] = spoken
         return out
 
     def output(self, node: yaml.Node) -> Output:
@@ -219,7 +249,9 @@ class _Validator(StepReader):
         keys = self.mapping(node, "cues", _CUE_WORD_KEYS) or {}
         fields = frozenset({"side", "round", "rounds"})
         values: dict[str, Any] = {}
-        for name in _CUE_WORD_KEYS[:-1]:
+        if "voice" in keys:
+            values["voice"] = self.voice(keys["voice"][1], "cues.voice", _CUE_VOICE_KEYS)
+        for name in _CUE_WORD_KEYS[:-2]:
             if name in keys:
                 extra = frozenset({"n"}) if name.startswith("remaining") else frozenset()
                 values[name] = self.spoken(keys[name][1], f"cues.{name}", fields | extra)

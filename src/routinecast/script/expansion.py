@@ -26,7 +26,7 @@ from ..model import (
     Step,
     Where,
 )
-from ..read.lexicon import respell
+from ..read.lexicon import for_engine, respell
 from ..read.text import MAX_SESSION_SPOKEN, MAX_SPOKEN
 from ..units import format_ms
 from .items import Chapter, Item, Recording, Silent, Spoken, Tone, Window
@@ -44,8 +44,13 @@ class _Expander:
         self.items: list[Item] = []
         self.problems: dict[tuple[int, int], Problem] = {}
         """Problems found so far by place, the first at each: rounds repeat a line with other values."""
-        self.respelled: dict[str, str] = {}
-        """Each distinct line after the lexicon: repeats respell once."""
+        self.respelled: dict[tuple[bool, str], str] = {}
+        """Each distinct line (and whether the cue voice says it) after the lexicon: repeats respell once."""
+        cue_voice = routine.cues.voice or routine.voice
+        self.lexicon = for_engine(routine.lexicon, routine.voice.engine)
+        """The respellings for the narrator's engine."""
+        self.cue_lexicon = for_engine(routine.lexicon, cue_voice.engine or routine.voice.engine)
+        """The respellings for the cue voice's engine."""
         self.spoken_chars = 0
         """Characters given to the engine so far, every repeat counted."""
 
@@ -58,7 +63,9 @@ class _Expander:
     def fail(self, where: Where, message: str) -> None:
         self.problems.setdefault((where.line, where.col), Problem(self.routine.source, where.line, where.col, message))
 
-    def line(self, template: str, context: dict[str, str], where: Where, anchored: bool = False) -> Spoken:
+    def line(
+        self, template: str, context: dict[str, str], where: Where, anchored: bool = False, cue: bool = False
+    ) -> Spoken:
         try:
             text = template.format_map(context)
         except KeyError as exc:
@@ -66,9 +73,11 @@ class _Expander:
             text = template
         text = text[:1].upper() + text[1:]
         # Placeholders and respellings can lengthen a line; the engine never gets more than MAX_SPOKEN.
-        spoken = self.respelled.get(text)
+        cue = cue and self.routine.cues.voice is not None
+        lexicon = self.cue_lexicon if cue else self.lexicon
+        spoken = self.respelled.get((cue, text))
         if spoken is None and len(text) <= MAX_SPOKEN:
-            spoken = self.respelled.setdefault(text, respell(text, self.routine.lexicon))
+            spoken = self.respelled.setdefault((cue, text), respell(text, lexicon))
         if spoken is None or len(spoken) > MAX_SPOKEN:
             self.fail(
                 where,
@@ -83,7 +92,7 @@ class _Expander:
                 "of speech; shorten lines or reduce repeats",
             )
             raise RoutineError(list(self.problems.values()))
-        return Spoken(text, spoken or "", where, anchored)
+        return Spoken(text, spoken or "", where, anchored, cue)
 
     def walk(self, steps: tuple[Step, ...], context: dict[str, str]) -> None:
         for step in steps:
@@ -126,14 +135,15 @@ class _Expander:
     def hold_cue(self, cue: Cue, hold_ms: int, context: dict[str, str]) -> list[tuple[int, Spoken]]:
         words = self.words
         if cue.kind == "halfway":
-            return [(hold_ms // 2, self.line(words.halfway, context, cue.where))]
+            return [(hold_ms // 2, self.line(words.halfway, context, cue.where, cue=True))]
         if cue.kind == "remaining":
             template = words.remaining_one if cue.value == 1 else words.remaining
-            text = self.line(template, {**context, "n": words.number(cue.value)}, cue.where)
+            text = self.line(template, {**context, "n": words.number(cue.value)}, cue.where, cue=True)
             return [(hold_ms - cue.value * 1000, text)]
         if cue.kind == "countdown":
             return [
-                (hold_ms - k * 1000, self.line(words.number(k), context, cue.where)) for k in range(cue.value, 0, -1)
+                (hold_ms - k * 1000, self.line(words.number(k), context, cue.where, cue=True))
+                for k in range(cue.value, 0, -1)
             ]
         return [(cue.value, self.line(cue.text or "", context, cue.where))]
 
@@ -154,10 +164,10 @@ class _Expander:
                     # The tone fills most of the phase, leaving a breath of quiet before the next.
                     cues.append((0, Tone(tone, ms * 9 // 10, 0.0, step.where)))
                 elif step.cue != "tone" and word:
-                    cues.append((0, self.line(word, context, step.where)))
+                    cues.append((0, self.line(word, context, step.where, cue=True)))
                     if step.cue == "count":
                         cues.extend(
-                            (second * 1000, self.line(self.words.number(second + 1), context, step.where))
+                            (second * 1000, self.line(self.words.number(second + 1), context, step.where, cue=True))
                             for second in range(1, (ms - 1) // 1000 + 1)
                         )
                 label = f"{names[kind]} {cycle} of {step.cycles}"

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from ..model import Sound, Where
 
+CUE_MARK = "\0cue:"
+"""Starts the audio key of a line the cue voice speaks; no text that passed cleaning holds a NUL."""
+
 
 @dataclass(frozen=True)
 class Spoken:
@@ -24,6 +27,13 @@ class Spoken:
     """The step it comes from."""
     anchored: bool = False
     """True when it must start exactly where the previous item ends (a hold's ``then``)."""
+    cue: bool = False
+    """True for cue words (``cues``) when the routine gives them a voice of their own."""
+
+    @property
+    def key(self) -> str:
+        """Identifies the audio: the engine's text, marked when the cue voice speaks it."""
+        return CUE_MARK + self.spoken if self.cue else self.spoken
 
 
 @dataclass(frozen=True)

@@ -193,10 +193,10 @@ class _Layout:
 
     def sound(self, item: Spoken | Tone | Recording) -> None:
         if isinstance(item, Spoken):
-            length = self.lengths[item.spoken]
+            length = self.lengths[item.key]
             if length == 0:
                 self.fail(item.where, f"the engine made no sound for {item.text!r}; write words it can speak")
-            self.add("speech", length, item.where, item.text, item.spoken)
+            self.add("speech", length, item.where, item.text, item.key)
         elif isinstance(item, Tone):
             self.add("tone", self.lengths[item.key], item.where, source=item.key)
         else:

@@ -37,19 +37,26 @@ def prepare_clip(samples: np.ndarray, rate: int, out_rate: int) -> np.ndarray:
 
     An all-silent input gives an empty clip.
     """
-    # In place where it can be, and no list of loud positions: a 7-minute line is 10 million samples.
-    audio = samples.astype(np.float32)
-    audio /= 32768.0
-    loud = np.abs(audio) > TRIM_THRESHOLD
-    if not loud.any():
+    span = audible_span(samples)
+    if span is None:
         return np.zeros(0, dtype=np.int16)
-    first, last = int(loud.argmax()), len(loud) - 1 - int(loud[::-1].argmax())
-    del loud
+    first, last = span
     margin = rate * TRIM_MARGIN_MS // 1000
-    audio = audio[max(first - margin, 0) : last + 1]
+    audio = samples[max(first - margin, 0) : last + 1].astype(np.float32)
+    audio /= 32768.0
     if rate != out_rate:
         audio = soxr.resample(audio, rate, out_rate, quality="HQ")
     return to_pcm16(fade_edges(audio, out_rate), overwrite=True)
+
+
+def audible_span(samples: np.ndarray) -> tuple[int, int] | None:
+    """First and last index of int16 ``samples`` louder than ``TRIM_THRESHOLD``; ``None`` if all are silent."""
+    # No list of loud positions: a 7-minute line is 10 million samples.
+    limit = int(TRIM_THRESHOLD * 32768)
+    loud = (samples > limit) | (samples < -limit)
+    if not loud.any():
+        return None
+    return int(loud.argmax()), len(loud) - 1 - int(loud[::-1].argmax())
 
 
 def fade_edges(audio: np.ndarray, rate: int) -> np.ndarray:

@@ -33,9 +33,9 @@ class VoiceSpec:
     """A resolved voice and its settings, as handed to an engine."""
 
     id: str | None
-    """Engine voice id; ``None`` for the engine default."""
-    rate: int | None
-    """Words per minute; ``None`` for the engine default."""
+    """Engine voice id (or, for engines that take one, a model file's path); ``None`` for the engine default."""
+    speed: float
+    """Pace as a multiple of the voice's natural pace (1.0); ``speech.pace`` derives it from words per minute."""
     volume: float
     """0.0 to 1.0."""
 
@@ -46,8 +46,10 @@ class Engine(Protocol):
     name: str
     """Short name, e.g. ``pyttsx3``."""
 
-    def identity(self) -> str:
-        """Engine, library and version: part of every cache key."""
+    def identity(self, voice: str | None) -> str:
+        """Engine, library, version and the data behind ``voice`` (a model file's hash, say): part of every
+        cache key. ``voice`` is the name or model path as the routine gives it, unresolved; answering must
+        not need a worker, so a fully cached build never starts one."""
         ...
 
     def voices(self) -> list[VoiceInfo]:
@@ -61,3 +63,18 @@ class Engine(Protocol):
     def close(self) -> None:
         """Release workers and libraries."""
         ...
+
+
+def match_voice(voices: list[VoiceInfo], wanted: str) -> VoiceInfo | None:
+    """The voice ``wanted`` names, ignoring case: by id, by the id's last part, by language code, or by name."""
+    low = wanted.lower()
+    for test in (
+        lambda v: v.id.lower() == low,
+        lambda v: v.id.lower().rsplit("/", 1)[-1] == low,
+        lambda v: low in (lang.lower() for lang in v.languages),
+        lambda v: v.name.lower() == low,
+    ):
+        match = next((v for v in voices if test(v)), None)
+        if match:
+            return match
+    return None

@@ -12,7 +12,7 @@ RATE = 22050
 
 
 class FakeEngine:
-    """Speaks every text as a 220 Hz tone lasting 60 ms per character, framed by 50 ms of silence."""
+    """Speaks every text as a 220 Hz tone lasting 60 ms per character (at speed 1.0), framed by 50 ms of silence."""
 
     name = "fake"
 
@@ -27,7 +27,7 @@ class FakeEngine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def identity(self) -> str:
+    def identity(self, voice: str | None = None) -> str:
         """Fixed: the fake never changes."""
         return "fake-1"
 
@@ -40,10 +40,10 @@ class FakeEngine:
         ]
 
     def synthesize(self, texts: list[str], voice: VoiceSpec) -> Iterator[tuple[str, np.ndarray, int]]:
-        """A tone per text whose length depends only on the text's length."""
+        """A tone per text whose length depends only on the text's length and the speed."""
         for text in texts:
             self.calls.append(text)
-            n = len(text) * RATE * 60 // 1000
+            n = round(len(text) * RATE * 60 / 1000 / voice.speed)
             tone = (8000 * np.sin(2 * np.pi * 220 * np.arange(n) / RATE)).astype(np.int16)
             pad = np.zeros(RATE // 20, dtype=np.int16)
             yield text, np.concatenate([pad, tone, pad]), RATE
