@@ -42,7 +42,7 @@ def routine_text(minutes: int, edit: int = 0) -> str:
 
     ``edit`` (from 1) changes the opening sentence, differently for each value.
     """
-    lines = ["title: Benchmark", f"output: {{sample_rate: {RATE}, bitrate: 64}}", "voice: {rate: 170}", "steps:"]
+    lines = ["title: Benchmark", f"output: {{sample_rate: {RATE}, bitrate: 64}}", "steps:"]
     for block in range(round(minutes * 60 / 70)):
         word, part = WORDS[block % len(WORDS)], PARTS[block // len(WORDS) % len(PARTS)]
         first = f"Block {block + 1}. Let your {part} settle {word}, and notice the breath."
@@ -111,7 +111,7 @@ RENDER = textwrap.dedent("""
     import sys, numpy as np
     from routinecast import Settings, plan
     from routinecast.mix import mixer
-    planned = plan(sys.argv[1], Settings(cache_dir=sys.argv[3]))
+    planned = plan(sys.argv[1], Settings(engine="pyttsx3", cache_dir=sys.argv[3]))
     out = np.lib.format.open_memmap(sys.argv[2], mode="w+", dtype=np.float32, shape=(planned.timeline.length,))
     pos = 0
     for chunk in mixer.stream(planned.timeline, planned.bank):
@@ -137,8 +137,6 @@ NAIVE = textwrap.dedent("""
     routine = load_routine(sys.argv[1])
     rate = routine.output.sample_rate
     engine = pyttsx3.init("espeak")
-    if routine.voice.rate:
-        engine.setProperty("rate", routine.voice.rate)
     folder = tempfile.mkdtemp()
     def silence(ms):
         return AudioSegment.silent(duration=ms, frame_rate=rate)
@@ -209,7 +207,7 @@ def measure(work: Path, minutes: int, repeat: int, naive: bool) -> dict:
     out, report, cache = work / f"r{minutes}.mp3", work / "rss.json", work / f"cache{minutes}"
 
     def build(path: Path, cache: Path) -> tuple[float, float, float]:
-        return run_build(["-q", "--cache-dir", str(cache), "-o", str(out), str(path)], report)
+        return run_build(["-q", "--engine", "pyttsx3", "--cache-dir", str(cache), "-o", str(out), str(path)], report)
 
     def edited(k: int) -> Path:
         path = work / f"r{minutes}-edit{k}.yaml"
