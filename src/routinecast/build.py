@@ -23,7 +23,7 @@ from .errors import Problem, RoutineError
 from .formats import MAX_SESSION_MS, frame_samples
 from .mix import mixer
 from .mix.background import Bed
-from .model import Routine
+from .model import Routine, Where
 from .pool import Pool
 from .read.routine import load_routine
 from .script.expansion import expand
@@ -33,7 +33,7 @@ from .sound.bank import AudioBank
 from .sound.levelling import Codec
 from .sound.narration import narrate
 from .speech.engine import DEFAULT_TIMEOUT_S
-from .speech.engines import default_engine, open_engine
+from .speech.engines import default_engine, open_engine, registered
 from .units import format_ms
 from .write import captions, encoder
 from .write.files import Staging, check_outputs
@@ -231,6 +231,12 @@ def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress 
 def _with_overrides(routine: Routine, settings: Settings) -> Routine:
     # Engines are settled first: the lexicon a line is respelled with depends on its voice's engine.
     narrator = routine.voice.engine or settings.engine or default_engine()
+    for voice in (routine.voice, routine.cues.voice):
+        if voice and voice.engine and voice.engine not in registered():
+            at = voice.engine_at or Where("voice", 1, 1)
+            known = ", ".join(registered())
+            problem = f"engine '{voice.engine}' is not installed; choose one of: {known}"
+            raise RoutineError(Problem(routine.source, at.line, at.col, problem))
     cues = routine.cues
     if cues.voice:
         cues = dataclasses.replace(cues, voice=dataclasses.replace(cues.voice, engine=cues.voice.engine or narrator))

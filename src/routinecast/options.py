@@ -43,6 +43,8 @@ class Voice:
     """A Piper voice model file (``.onnx``), resolved against the routine's folder."""
     where: Where | None = field(default=None, compare=False)
     """Where ``name`` (or ``model``) is written, so a voice the engine lacks can be pointed at."""
+    engine_at: Where | None = field(default=None, compare=False)
+    """Where ``engine`` is written, so an engine that is not installed can be pointed at."""
 
 
 @dataclass(frozen=True)

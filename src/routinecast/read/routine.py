@@ -111,7 +111,9 @@ class _Validator(StepReader):
         keys = self.mapping(node, what, allowed) or {}
         values: dict[str, Any] = {}
         if "engine" in keys:
-            values["engine"] = self.label(keys["engine"][1], f"{what}.engine", MAX_NAME)
+            named = keys["engine"][1]
+            values["engine"] = self.label(named, f"{what}.engine", MAX_NAME)
+            values["engine_at"] = Where(f"{what}.engine", named.start_mark.line + 1, named.start_mark.column + 1)
         for name in ("name", "model"):
             if name in keys:
                 named = keys[name][1]
@@ -169,6 +171,8 @@ class _Validator(StepReader):
             spoken = self.spoken(value, f"{what}.{cut(str(key.value))}", limit=MAX_RESPELLING)
             if engine and spoken:
                 out[engine] = spoken
+        if not node.value:
+            self.fail(node, f"'{what}' has no respelling; write one, or one for each engine")
         return out
 
     def output(self, node: yaml.Node) -> Output:
