@@ -108,16 +108,18 @@ FLOOR = (
 )
 
 RENDER = textwrap.dedent("""
+    # argv: routine, .npy to write, speech cache, engine
     import sys, numpy as np
     from routinecast import Settings, plan
     from routinecast.mix import mixer
-    planned = plan(sys.argv[1], Settings(engine="pyttsx3", cache_dir=sys.argv[3]))
-    out = np.lib.format.open_memmap(sys.argv[2], mode="w+", dtype=np.float32, shape=(planned.timeline.length,))
-    pos = 0
-    for chunk in mixer.stream(planned.timeline, planned.bank):
-        out[pos:pos + len(chunk)] = chunk
-        pos += len(chunk)
-    out.flush()
+    if __name__ == "__main__":  # engines start worker processes
+        planned = plan(sys.argv[1], Settings(engine=sys.argv[4], cache_dir=sys.argv[3]))
+        out = np.lib.format.open_memmap(sys.argv[2], mode="w+", dtype=np.float32, shape=(planned.timeline.length,))
+        pos = 0
+        for chunk in mixer.stream(planned.timeline, planned.bank):
+            out[pos:pos + len(chunk)] = chunk
+            pos += len(chunk)
+        out.flush()
 """)
 
 NAIVE = textwrap.dedent("""
@@ -220,7 +222,7 @@ def measure(work: Path, minutes: int, repeat: int, naive: bool) -> dict:
     row["cached"] = median_run(repeat, lambda k: build(routine, cache))
     row["edit"] = median_run(repeat, lambda k: build(edited(k), cache))
     pcm = work / f"r{minutes}.npy"
-    run([py, "-c", RENDER, str(routine), str(pcm), str(cache)])
+    run([py, "-c", RENDER, str(routine), str(pcm), str(cache), "pyttsx3"])
     row["floor"] = median_run(repeat, lambda k: run([py, "-c", FLOOR, str(pcm), str(work / "f.mp3")]))
     pcm.unlink()
     if naive:

@@ -26,10 +26,12 @@ from pathlib import Path
 
 import psutil
 
+from routinecast import load_routine
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = sorted((ROOT / "scripts").glob("*.yaml"))
 sys.path.insert(0, str(Path(__file__).parent))
-from bench import FLOOR  # noqa: E402  (the encode floor is the speed benchmark's)
+from bench import FLOOR, RENDER  # noqa: E402  (the speed benchmark's encode floor and render)
 
 SYNTH = textwrap.dedent("""
     import dataclasses, sys, time
@@ -52,21 +54,6 @@ SYNTH = textwrap.dedent("""
             start = time.perf_counter()
             list(engine.synthesize(lines, spec))
             print(time.perf_counter() - start, len(lines))
-""")
-
-RENDER = textwrap.dedent("""
-    import sys, numpy as np
-    from routinecast import Settings, plan
-    from routinecast.mix import mixer
-    if __name__ == "__main__":
-        planned = plan(sys.argv[1], Settings(engine=sys.argv[4], cache_dir=sys.argv[3]))
-        out = np.lib.format.open_memmap(sys.argv[2], mode="w+", dtype=np.float32, shape=(planned.timeline.length,))
-        pos = 0
-        for chunk in mixer.stream(planned.timeline, planned.bank):
-            out[pos:pos + len(chunk)] = chunk
-            pos += len(chunk)
-        out.flush()
-        print(planned.timeline.sample_rate)
 """)
 
 
@@ -115,8 +102,8 @@ def main() -> None:
                 cached = tree_run([*build, "-o", str(out), str(script)])
                 synth_s, lines = tree_run([py, "-c", SYNTH, str(script), engine, str(cache)])[3].split()
                 pcm = work / "pcm.npy"
-                rate = tree_run([py, "-c", RENDER, str(script), str(pcm), str(cache), engine])[3].strip()
-                floor = FLOOR.replace("22050", rate)
+                tree_run([py, "-c", RENDER, str(script), str(pcm), str(cache), engine])
+                floor = FLOOR.replace("22050", str(load_routine(script).output.sample_rate))
                 encode = tree_run([py, "-c", floor, str(pcm), str(work / "floor.mp3")])[0]
                 pcm.unlink()
                 rows.append((engine, script.stem, int(lines), first, cached, float(synth_s), encode))

@@ -24,6 +24,7 @@ def said(spoken: list[str]) -> list[str]:
     """What was spoken, sorted, without the pace passage (a voice's pace is measured once, and remembered)."""
     return sorted(text for text in spoken if text not in PASSAGE)
 
+
 ROUTINE = """
 title: Cache
 voice: {name: en-us, rate: 160}

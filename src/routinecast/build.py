@@ -141,7 +141,7 @@ def plan(
             store = ClipStore(settings.cache_dir or default_cache_dir())
         else:
             store = ClipStore(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="routinecast-"))))
-        opener = lambda name: open_engine(name or default_engine(), settings.jobs, settings.timeout)  # noqa: E731
+        opener = lambda name: open_engine(name, settings.jobs, settings.timeout)  # noqa: E731
         bank = narrate(routine, items, store, pool, opener, _codec(routine), level, progress)
         bank.add_items(routine, items)
         timeline = layout(routine, items, bank.lengths())

@@ -11,6 +11,7 @@ from pathlib import Path
 PACE_RANGE = (60, 300)
 """Words per minute a routine may ask for (``voice.rate``): from very slow to brisk."""
 
+
 @dataclass(frozen=True)
 class Where:
     """Where a step stands in its routine file."""
@@ -21,8 +22,6 @@ class Where:
     """1-based line of the step."""
     col: int
     """1-based column of the step."""
-
-
 
 
 @dataclass(frozen=True)

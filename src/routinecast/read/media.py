@@ -79,7 +79,9 @@ def inspect_model(path: Path) -> int:
         if config.stat().st_size > 1_000_000:  # a voice's is some 5 kB; do not read a huge one whole
             raise ValueError("over 1 MB")
         settings = json.loads(config.read_text(encoding="utf-8"))
-        return int(settings["audio"]["sample_rate"]) if settings["phoneme_id_map"] else 0
+        if not settings["phoneme_id_map"]:
+            raise ValueError("no phonemes")
+        return int(settings["audio"]["sample_rate"])
     except FileNotFoundError:
         raise Unusable(f"has no configuration beside it; put the voice's {config.name} next to it") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -6,6 +6,8 @@ are synthesized and user recordings decoded, all at the output rate.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import soundfile
 
@@ -13,7 +15,7 @@ from ..cache import ClipStore
 from ..errors import Problem, RoutineError
 from ..model import Routine
 from ..pool import Pool
-from ..script.items import CUE_MARK, Item, Spoken, Tone, sounding
+from ..script.items import Item, Spoken, Tone, sounding
 from ..speech.clips import ClipRef
 from .levelling import level_clip, levelled_key, read_clip
 from .recordings import SOUND_OFFSET_DB, decode_recording
@@ -38,17 +40,15 @@ class AudioBank:
         out.update({key: len(samples) for key, samples in self.kept.items()})
         return out
 
-    def level_voice(self, rate: int, gain: float, pool: Pool, prefix: str = "") -> None:
-        """Run one voice's speech clips through the loudness chain at ``gain`` dB (from :func:`voice_gain`).
+    def level_voice(self, rate: int, gain: float, pool: Pool, keys: Iterable[str]) -> None:
+        """Run one voice's speech clips (by ``keys``) through the loudness chain at ``gain`` dB (from
+        :func:`voice_gain`).
 
-        The narrator's clips are keyed by their text, the cue voice's by ``CUE_MARK`` and
-        their text: ``prefix`` (``""`` or ``CUE_MARK``) picks them. Processed clips are cached; the ones missing
-        are made across ``pool``'s workers.
+        Processed clips are cached; the ones missing are made across ``pool``'s workers.
         """
         todo = []
-        for text, ref in self.clips.items():
-            if text.startswith(CUE_MARK) != (prefix == CUE_MARK):
-                continue
+        for text in keys:
+            ref = self.clips[text]
             key = levelled_key(ref, gain)
             leveled = ClipRef(key, ref.samples, key)  # its key is made from its content
             if self.store.load(leveled.key) is None:

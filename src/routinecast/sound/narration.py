@@ -30,26 +30,27 @@ def narrate(
     items: list[Item],
     store: ClipStore,
     pool: Pool,
-    opener: Callable[[str | None], Engine],
+    opener: Callable[[str], Engine],
     codec: Codec | None,
     level: bool = True,
     progress: Progress | None = None,
 ) -> AudioBank:
     """A bank holding every line of ``items`` in its voice, levelled unless ``level`` is False.
 
-    ``opener(name)`` opens an engine by name; ``codec`` is what the output encoder
-    does to audio (``None`` when lossless), for the loudness measurement.
+    ``opener(name)`` opens an engine by name (each voice's engine is settled already); ``codec`` is what
+    the output encoder does to audio (``None`` when lossless), for the loudness measurement.
     """
     spoken = [item for item in sounding(items) if isinstance(item, Spoken)]
     voices = [(routine.voice, [item.spoken for item in spoken if not item.cue], "")]
-    if routine.cues.voice:
-        voices.append((routine.cues.voice, [item.spoken for item in spoken if item.cue], CUE_MARK))
+    cue_lines = [item.spoken for item in spoken if item.cue]
+    if cue_lines:
+        voices.append((routine.cues.voice, cue_lines, CUE_MARK))
     clips: dict[str, ClipRef] = {}
     gains: dict[str, Future[float]] = {}
     for name in dict.fromkeys(voice.engine for voice, _, _ in voices):
         with opener(name) as engine:
             for voice, lines, mark in voices:
-                if voice.engine != name or not (lines or mark == ""):
+                if voice.engine != name:
                     continue
                 if level:  # each voice is measured while the routine's own lines are spoken
                     calibration = _speak(engine, voice, routine, list(loudness.CALIBRATION), store, None)
@@ -58,8 +59,10 @@ def narrate(
                 said = _speak(engine, voice, routine, lines, store, progress)
                 clips.update((mark + text, ref) for text, ref in said.items())
     bank = AudioBank(store, clips)
-    for mark, gain in gains.items():
-        bank.level_voice(routine.output.sample_rate, result(gain), pool, mark)
+    for _, lines, mark in voices:
+        if mark in gains:
+            keys = [mark + text for text in dict.fromkeys(lines)]
+            bank.level_voice(routine.output.sample_rate, result(gains[mark]), pool, keys)
     return bank
 
 

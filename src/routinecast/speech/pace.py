@@ -52,6 +52,16 @@ def measure(engine: Engine, voice: VoiceSpec, lines: tuple[str, ...] = PASSAGE) 
     return sum(words(line) for line in lines) * 60 / seconds
 
 
+def natural_pace(engine: Engine, identity: str, voice: VoiceSpec, store: ClipStore) -> float:
+    """Words per minute of ``voice`` at speed 1.0: measured once per voice, whatever paces are asked of it."""
+    key = clip_key(kind="natural pace", engine=identity, voice=voice.id, passage=PASSAGE, version=PACE_VERSION)
+    known = store.recall(key)
+    if known is None:
+        known = measure(engine, dataclasses.replace(voice, speed=1.0))
+        store.remember(key, known)
+    return known
+
+
 def speed_for(engine: Engine, identity: str, voice: VoiceSpec, wpm: int | None, store: ClipStore) -> float:
     """The speed at which ``voice`` speaks ``wpm`` words a minute (1.0 when ``wpm`` is ``None``).
 
@@ -63,7 +73,7 @@ def speed_for(engine: Engine, identity: str, voice: VoiceSpec, wpm: int | None, 
     known = store.recall(key)
     if known is not None:
         return known
-    speed, got, tries = 1.0, measure(engine, dataclasses.replace(voice, speed=1.0)), 0
+    speed, got, tries = 1.0, natural_pace(engine, identity, voice, store), 0
     while abs(got - wpm) > TOLERANCE * wpm:
         if tries == MAX_TRIES:
             raise EngineError(

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import EngineError
+from ..clips import audible_span
 from ..engine import DEFAULT_TIMEOUT_S, VoiceInfo, VoiceSpec, match_voice
 from . import piper_voices
 from .workers import WorkerPool, serve, silence_output, split_text
@@ -33,8 +34,6 @@ SENTENCE_PAUSE_MS = 450
 comma); it grows as the pace slows."""
 MAX_PIECE = 400
 """Longest text given to the model at once: attention costs grow with the square of a sentence's length."""
-TRIM_LEVEL = 0.002
-"""Below this a sentence's edges count as silence (about -54 dBFS)."""
 
 
 # -- the worker process ----------------------------------------------------------------
@@ -69,16 +68,16 @@ def _worker(conn: Connection, folder: str, first_model: str) -> None:
             volume=volume,
         )
         rate = voice.config.sample_rate
-        pause = np.zeros(round(rate * SENTENCE_PAUSE_MS / 1000 / speed), dtype=np.float32)
+        pause = np.zeros(round(rate * SENTENCE_PAUSE_MS / 1000 / speed), dtype=np.int16)
         parts: list[np.ndarray] = []
         for piece in split_text(phoneme_blocks(text), MAX_PIECE):
             for chunk in voice.synthesize(piece, settings):
-                sentence = _trimmed(chunk.audio_float_array)
-                if len(sentence):
+                span = audible_span(chunk.audio_int16_array)
+                if span:
+                    sentence = chunk.audio_int16_array[span[0] : span[1] + 1]
                     parts += [pause, sentence] if parts else [sentence]
-        audio = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
-        pcm = np.clip(np.round(audio * 32767.0), -32768, 32767).astype("<i2")
-        return pcm.tobytes(), rate
+        pcm = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+        return pcm.astype("<i2").tobytes(), rate
 
     load(first_model)
     serve(conn, handle)
@@ -94,11 +93,6 @@ def phoneme_blocks(text: str) -> str:
 _BLOCK = re.compile(r"\s*\[\[\s*(.*?)\s*\]\]([^\w\s\[]*)")
 
 
-def _trimmed(audio: np.ndarray) -> np.ndarray:
-    loud = np.flatnonzero(np.abs(audio) > TRIM_LEVEL)
-    return audio[loud[0] : loud[-1] + 1] if len(loud) else audio[:0]
-
-
 class PiperEngine:
     """Piper voices, spoken in up to ``jobs`` worker processes of one onnxruntime thread each."""
 
@@ -112,6 +106,7 @@ class PiperEngine:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.timeout = timeout
         self._pools: dict[str, WorkerPool] = {}
+        self._found: list[piper_voices.PiperModel] | None = None
 
     def __enter__(self) -> PiperEngine:
         return self
@@ -129,18 +124,25 @@ class PiperEngine:
         return f"{versions}/{piper_voices.model_digest(model, stat.st_size, stat.st_mtime_ns)}"
 
     def _model(self, voice: str | None, strict: bool = True) -> Path | None:
+        """The model file for a voice as a routine names it (``None`` if unknown and not ``strict``)."""
         if voice and voice.endswith(".onnx"):
-            return piper_voices.find(voice, DEFAULT_VOICE).model
-        if voice is None:
-            return piper_voices.find(None, DEFAULT_VOICE).model
-        found = match_voice(self.voices(), voice)
-        if found is None and not strict:
-            return None
-        return piper_voices.find(found.id if found else voice, DEFAULT_VOICE).model
+            return piper_voices.model_file(voice)
+        if voice:
+            found = match_voice(self.voices(), voice)
+            if found is None and not strict:
+                return None
+            voice = found.id if found else voice
+        return piper_voices.find(voice, DEFAULT_VOICE, self._installed()).model
+
+    def _installed(self) -> list[piper_voices.PiperModel]:
+        # Looked for once per engine: identity, voice resolution and synthesis all need the list.
+        if self._found is None:
+            self._found = piper_voices.installed()
+        return self._found
 
     def voices(self) -> list[VoiceInfo]:
         """The installed voices: from packages and the voices folders."""
-        return [m.info for m in piper_voices.installed()]
+        return [m.info for m in self._installed()]
 
     def synthesize(self, texts: list[str], voice: VoiceSpec) -> Iterator[tuple[str, np.ndarray, int]]:
         """Speak ``texts`` across the workers; yield each result as it arrives."""

@@ -104,14 +104,16 @@ def license_note(model: Path) -> str:
     return note
 
 
-def find(voice: str | None, default: str) -> PiperModel:
-    """The model for a voice id or an ``.onnx`` path; ``None`` for ``default`` if installed, else the first
-    installed voice. (``speech.lines`` has already matched a routine's name, language or id to an id.)"""
-    if voice and voice.endswith(".onnx"):
-        if not Path(voice).is_file():
-            raise EngineError(f"Piper voice model {voice} does not exist")
-        return describe(Path(voice), "routine's model file")
-    voices = installed()
+def model_file(path: str) -> Path:
+    """A routine's model file, checked: it exists and its configuration can be read."""
+    if not Path(path).is_file():
+        raise EngineError(f"Piper voice model {path} does not exist")
+    return describe(Path(path), "routine's model file").model
+
+
+def find(voice: str | None, default: str, voices: list[PiperModel]) -> PiperModel:
+    """The installed voice ``voice`` (an id; ``speech.lines`` has matched a routine's name or language to
+    one) among ``voices``; ``None`` for ``default`` if installed, else the first voice."""
     if not voices:
         folders = ", ".join(str(f) for f in voices_folders())
         raise EngineError(

@@ -81,18 +81,15 @@ def _worker(conn: Connection, folder: str, library: str | None, data_path: str |
 
     engine = pyttsx3.init("espeak") if ESPEAK else pyttsx3.init()
     if ESPEAK:
+        from pyttsx3.drivers import _espeak
         from pyttsx3.drivers.espeak import EspeakDriver
 
-        default_voice = EspeakDriver._defaultVoice  # read back, the voice can be stale
+        default_voice = EspeakDriver._defaultVoice  # not read back: the property can be stale
+        synchronize = _espeak.Synchronize
     else:
         default_voice = engine.getProperty("voice")
+        synchronize = lambda: None  # noqa: E731  (the other drivers have no command queue to wait for)
     target = os.path.join(folder, f"line-{os.getpid()}.wav")
-
-    def synchronize() -> None:
-        if ESPEAK:
-            from pyttsx3.drivers import _espeak
-
-            _espeak.Synchronize()
 
     def speak(text: str) -> tuple[np.ndarray, int]:
         for _ in range(3):
