@@ -238,8 +238,11 @@ def _with_overrides(routine: Routine, settings: Settings) -> Routine:
             problem = f"engine '{voice.engine}' is not installed; choose one of: {known}"
             raise RoutineError(Problem(routine.source, at.line, at.col, problem))
     cues = routine.cues
-    if cues.voice:
-        cues = dataclasses.replace(cues, voice=dataclasses.replace(cues.voice, engine=cues.voice.engine or narrator))
+    if cues.voice:  # the cue voice takes the narrator's engine and pace unless it names its own
+        own = cues.voice.rate is not None
+        pace = (cues.voice.rate, cues.voice.rate_at) if own else (routine.voice.rate, routine.voice.rate_at)
+        voice = dataclasses.replace(cues.voice, engine=cues.voice.engine or narrator, rate=pace[0], rate_at=pace[1])
+        cues = dataclasses.replace(cues, voice=voice)
     routine = dataclasses.replace(routine, voice=dataclasses.replace(routine.voice, engine=narrator), cues=cues)
     if not settings.background:
         routine = dataclasses.replace(routine, background=None)

@@ -44,6 +44,8 @@ class Voice:
     """Where ``name`` (or ``model``) is written, so a voice the engine lacks can be pointed at."""
     engine_at: Where | None = field(default=None, compare=False)
     """Where ``engine`` is written, so an engine that is not installed can be pointed at."""
+    rate_at: Where | None = field(default=None, compare=False)
+    """Where ``rate`` is written, so a pace the voice cannot reach can be pointed at."""
 
 
 @dataclass(frozen=True)

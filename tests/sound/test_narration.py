@@ -12,6 +12,7 @@ from routinecast import Settings, build
 
 ROUTINE = """
 title: Two voices
+voice: {rate: 150}
 cues:
   voice: {engine: fake}
 steps:
@@ -50,6 +51,8 @@ def test_cue_words_speak_with_the_cue_voice(write, tmp_path, real_cache):
         shares.append(tone_share(part, rate))
         levels.append(20 * np.log10(np.sqrt((part**2).mean())))
     narrator, cues = shares[0::6], shares[1:6]
+    # The cue voice names no rate: it takes the narrator's, so "Halfway." is not rushed out.
+    assert events[1]["end_ms"] - events[1]["start_ms"] > 60 * 8 * 140 / 150
     assert all(share < 0.2 for share in narrator), shares
     assert all(share > 0.9 for share in cues), shares
     # Each voice is levelled to the loudness target on its own, so neither drowns the other.

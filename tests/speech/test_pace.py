@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
-from routinecast import EngineError
 from routinecast.cache import ClipStore
+from routinecast.cli import main
 from routinecast.read.routine import load_routine
 from routinecast.script.expansion import expand
 from routinecast.script.items import Spoken, sounding
 from routinecast.speech.engine import VoiceSpec
 from routinecast.speech.engines import open_engine
 from routinecast.speech.engines.fake import FakeEngine
-from routinecast.speech.pace import PASSAGE, measure, speed_for, words
+from routinecast.speech.pace import PASSAGE, Unreachable, measure, speed_for, words
 from tests.support.routines import SCRIPTS
 
 NATURAL = VoiceSpec(None, 1.0, 1.0)
@@ -63,5 +64,20 @@ def test_the_speed_is_measured_once_and_remembered(tmp_path):
 
 def test_a_pace_the_engine_cannot_reach_is_one_clear_error(real_cache):
     with open_engine("pyttsx3", 1) as engine:
-        with pytest.raises(EngineError, match=r"^the pyttsx3 voice 'default' cannot speak at 60 words a minute "):
+        with pytest.raises(
+            Unreachable, match=r"^the pyttsx3 engine's default voice cannot speak at 60 words a minute "
+        ):
             speed_for(engine, engine.identity(None), NATURAL, 60, ClipStore(real_cache))
+
+
+def test_an_unreachable_pace_is_the_routines_error_at_its_rate(write, tmp_path, capsys):
+    path = write(
+        "title: T\nvoice: {engine: pyttsx3}\ncues:\n  voice: {rate: 90}\nsteps:\n  - hold: 3s\n    cues: [halfway]\n"
+    )
+    assert main(["check", str(path), "--cache-dir", str(tmp_path / "c")]) == 2
+    err = capsys.readouterr().err
+    assert re.fullmatch(
+        rf"{re.escape(str(path))}:4:17: the pyttsx3 engine's default voice cannot speak at 90 words a minute "
+        r"\(it reached 1\d\d\); choose a rate nearer 1\d\d\n",
+        err,
+    ), err

@@ -88,6 +88,15 @@ def test_routine_model_mistakes_are_located(write, tmp_path):
         "paths are relative to the routine file",
         f"{path}:4:28: 'cues.voice.model' is a Piper voice model; set 'cues.voice.engine' to piper",
     ]
+    (tmp_path / "text.onnx").write_text("not a model")
+    (tmp_path / "text.onnx.json").write_text(joe.config_path().read_text())
+    path = write("title: T\nvoice: {model: text.onnx}\nsteps: [bell]\n")
+    with pytest.raises(RoutineError) as caught:
+        plan(path, Settings(engine="fake", cache_dir=tmp_path / "c"))
+    assert str(caught.value) == (
+        f"{path}:2:16: voice.model file 'text.onnx' is not an ONNX voice model; "
+        "use the .onnx file that came with the voice"
+    )
     path = write("title: T\nvoice: {model: bare.onnx}\nsteps: [bell]\n")
     with pytest.raises(RoutineError) as caught:
         plan(path, Settings(engine="fake", cache_dir=tmp_path / "c"))
@@ -140,6 +149,14 @@ def test_piper_is_the_default_only_when_installed(tmp_path):
         "the piper engine is not installed: pip install 'routinecast[piper]'",
     ]
     assert runs["present"].stdout.splitlines() == ["piper"]
+    env["ROUTINECAST_ENGINE"] = "nosuch"
+    named = subprocess.run(
+        [sys.executable, "-c", probe, "present"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert named.stderr.splitlines()[-1] == (
+        "routinecast.errors.RoutineError: $ROUTINECAST_ENGINE names engine 'nosuch', which is not installed; "
+        "choose one of: fake, piper, pyttsx3"
+    )
 
 
 def test_no_voice_installed_is_one_clear_error(tmp_path, monkeypatch):

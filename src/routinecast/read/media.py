@@ -71,9 +71,10 @@ def inspect_image(path: Path) -> str:
 def inspect_model(path: Path) -> int:
     """The sample rate of the Piper voice model at ``path``; raise :class:`Unusable` if it or its
     configuration (``.onnx.json`` beside it) cannot be used."""
-    with _opened(path) as (_, size):
+    with _opened(path) as (handle, size):
         if size == 0:
             raise Unusable("is empty; use the .onnx file that came with the voice")
+        head = handle.read(1)
     config = Path(f"{path}.json")
     try:
         if config.stat().st_size > 1_000_000:  # a voice's is some 5 kB; do not read a huge one whole
@@ -81,11 +82,18 @@ def inspect_model(path: Path) -> int:
         settings = json.loads(config.read_text(encoding="utf-8"))
         if not settings["phoneme_id_map"]:
             raise ValueError("no phonemes")
-        return int(settings["audio"]["sample_rate"])
+        rate = int(settings["audio"]["sample_rate"])
     except FileNotFoundError:
         raise Unusable(f"has no configuration beside it; put the voice's {config.name} next to it") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise Unusable(f"has an unreadable configuration {config.name} ({type(exc).__name__})") from None
+        raise Unusable(
+            f"has an unreadable configuration {config.name} ({type(exc).__name__}); "
+            "use the .onnx.json that came with the voice"
+        ) from None
+    # An ONNX model is a protocol buffer whose first field is its IR version: tag byte 0x08.
+    if head != b"\x08":
+        raise Unusable("is not an ONNX voice model; use the .onnx file that came with the voice")
+    return rate
 
 
 def image_mime(head: bytes) -> str | None:

@@ -129,6 +129,8 @@ class _Validator(StepReader):
                 values["model"] = self.file(keys["model"][1], f"{what}.model", (".onnx",), media.inspect_model)
                 values["engine"] = "piper"
         if "rate" in keys:
+            node = keys["rate"][1]
+            values["rate_at"] = Where(f"{what}.rate", node.start_mark.line + 1, node.start_mark.column + 1)
             low, high = PACE_RANGE
             values["rate"] = self.integer(keys["rate"][1], f"{what}.rate", low, high)
         if "volume" in keys:

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 
 from ..cache import ClipStore, clip_key, content_digest
 from ..errors import Problem, RoutineError
-from ..model import Voice
+from ..model import Voice, Where
 from .clips import PROCESSING_VERSION, ClipRef, prepare_clip
 from .engine import Engine, VoiceSpec, match_voice
-from .pace import PACE_VERSION, speed_for
+from .pace import PACE_VERSION, Unreachable, speed_for
 
 
 def asked(voice: Voice) -> str | None:
@@ -89,7 +89,11 @@ def speak_lines(
         on_done(len(refs), total)
     if missing:
         spec = resolve_voice(engine, voice, source)
-        spec = dataclasses.replace(spec, speed=speed_for(engine, identity, spec, voice.rate, store))
+        try:
+            spec = dataclasses.replace(spec, speed=speed_for(engine, identity, spec, voice.rate, store))
+        except Unreachable as exc:
+            at = voice.rate_at or Where("voice.rate", 1, 1)
+            raise RoutineError(Problem(source, at.line, at.col, str(exc))) from None
         for text, samples, rate in engine.synthesize(missing, spec):
             # Another build may have stored this line first; everyone then uses that clip.
             clip = store.save(keys[text], prepare_clip(samples, rate, sample_rate))

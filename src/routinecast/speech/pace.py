@@ -35,6 +35,10 @@ PACE_VERSION = 1
 """Bump when the passage or the measurement changes, so remembered speeds are measured again."""
 
 
+class Unreachable(Exception):
+    """The voice cannot speak at the pace asked for; the message says what it reached."""
+
+
 def words(text: str) -> int:
     """Words in ``text``, as a reader counts them ("don't" is one)."""
     return len(re.findall(r"\w+(?:['’]\w+)*", text))
@@ -65,7 +69,7 @@ def natural_pace(engine: Engine, identity: str, voice: VoiceSpec, store: ClipSto
 def speed_for(engine: Engine, identity: str, voice: VoiceSpec, wpm: int | None, store: ClipStore) -> float:
     """The speed at which ``voice`` speaks ``wpm`` words a minute (1.0 when ``wpm`` is ``None``).
 
-    Raises :class:`EngineError` when the engine cannot reach that pace.
+    Raises :class:`Unreachable` when the voice cannot reach that pace.
     """
     if wpm is None:
         return 1.0
@@ -76,9 +80,10 @@ def speed_for(engine: Engine, identity: str, voice: VoiceSpec, wpm: int | None, 
     speed, got, tries = 1.0, natural_pace(engine, identity, voice, store), 0
     while abs(got - wpm) > TOLERANCE * wpm:
         if tries == MAX_TRIES:
-            raise EngineError(
-                f"the {engine.name} voice '{voice.id or 'default'}' cannot speak at {wpm} words a minute "
-                f"(it reached {got:.0f}); choose a voice.rate nearer {got:.0f}"
+            which = f"voice '{voice.id}'" if voice.id else "default voice"
+            raise Unreachable(
+                f"the {engine.name} engine's {which} cannot speak at {wpm} words a minute "
+                f"(it reached {got:.0f}); choose a rate nearer {got:.0f}"
             )
         speed *= wpm / got
         got = measure(engine, dataclasses.replace(voice, speed=speed))

@@ -30,6 +30,9 @@ def default_engine() -> str:
     """``$ROUTINECAST_ENGINE`` if set; else ``piper`` when the piper extra and a voice are installed; else pyttsx3."""
     named = os.environ.get(ENGINE_ENV)
     if named:
+        if named not in registered():
+            known = ", ".join(registered())
+            raise RoutineError(f"${ENGINE_ENV} names engine '{named}', which is not installed; choose one of: {known}")
         return named
     from .piper_voices import installed
 
