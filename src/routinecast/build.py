@@ -26,7 +26,7 @@ from .mix.background import Bed
 from .model import Routine, Where
 from .pool import Pool
 from .read.routine import load_routine
-from .script.expansion import expand
+from .script.expansion import expand, tells_session_time
 from .script.timeline import Timeline, layout
 from .signals import Finishing
 from .sound.bank import AudioBank
@@ -44,6 +44,9 @@ from .write.tags import wav_info, write_tags
 
 # Shorter sessions encode in less time than helper processes take to start.
 PARALLEL_SECONDS = 120
+SESSION_TIME_TRIES = 3
+"""Times a routine that says ``{session_time}`` is laid out to find the length it says (two suffice but
+for a length on the edge of a minute)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class Settings:
     """Overrides ``output.loudness`` (LUFS)."""
     background: bool = True
     """False to leave out the routine's background bed."""
+    parameters: tuple[tuple[str, str], ...] = ()
+    """``(name, value)`` pairs from ``--set``: values (read as YAML) for the routine's ``parameters``."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,7 @@ def plan(
     ``level=False`` skips the voice measurement and levelling, which change no
     length: the timeline is the same, the bank's speech is not levelled.
     """
-    routine = _with_overrides(load_routine(path), settings)
+    routine = _with_overrides(load_routine(path, settings.parameters), settings)
     items = expand(routine)
     owned = stack is None
     stack = stack or ExitStack()
@@ -142,6 +147,16 @@ def plan(
         else:
             store = ClipStore(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="routinecast-"))))
         opener = lambda name: open_engine(name, settings.jobs, settings.timeout)  # noqa: E731
+        if tells_session_time(routine):
+            # Saying the session's length changes it a little: lay it out until the words say what it is.
+            for _ in range(SESSION_TIME_TRIES):
+                bank = narrate(routine, items, store, pool, opener, None, False, progress)
+                bank.add_items(routine, items)
+                told = layout(routine, items, bank.lengths())
+                again = expand(routine, round(told.ms(told.length)))
+                if again == items:
+                    break
+                items = again
         bank = narrate(routine, items, store, pool, opener, _codec(routine), level, progress)
         bank.add_items(routine, items)
         timeline = layout(routine, items, bank.lengths())
@@ -236,7 +251,7 @@ def _with_overrides(routine: Routine, settings: Settings) -> Routine:
             at = voice.engine_at or Where("voice", 1, 1)
             known = ", ".join(registered())
             problem = f"engine '{voice.engine}' is not installed; choose one of: {known}"
-            raise RoutineError(Problem(routine.source, at.line, at.col, problem))
+            raise RoutineError(Problem(at.file or routine.source, at.line, at.col, problem))
     cues = routine.cues
     if cues.voice:  # the cue voice takes the narrator's engine and pace unless it names its own
         own = cues.voice.rate is not None

@@ -70,16 +70,20 @@ class Sides:
 
 @dataclass(frozen=True)
 class Cue:
-    """Something spoken inside a hold at an exact offset."""
+    """Something heard inside a hold, at an exact offset or right after the cue before it."""
 
     kind: str
-    """``halfway``, ``remaining``, ``countdown`` or ``at``."""
+    """``halfway``, ``remaining``, ``countdown``, ``at`` or ``after``."""
     value: int
-    """Seconds for ``remaining`` and ``countdown``; milliseconds for ``at``; 0 for ``halfway``."""
+    """Seconds for ``remaining`` and ``countdown``; milliseconds for ``at`` (from the start of the hold) and
+    ``after`` (from the end of the cue before it, or the start of the hold); 0 for ``halfway``."""
     text: str | None
-    """What ``at`` says; ``None`` for the others, whose words come from ``CueWords``."""
+    """What is said: an ``at`` or ``after`` line, or ``halfway``'s own words; ``None`` for words from
+    ``CueWords``, or when the cue is a sound."""
     where: Where = field(compare=False)
     """Where the cue is."""
+    sound: Bell | Sound | None = None
+    """A bell or a sound file heard instead of words (``at`` and ``after`` only)."""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ class Where:
     """1-based line of the step."""
     col: int
     """1-based column of the step."""
+    file: str | None = None
+    """The file it is written in, when not the routine's own (an included file, or ``--set``)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,20 @@ class Tags:
     """Genre."""
 
 
+_UNITS = "one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_NUMBER_WORDS = tuple(
+    _UNITS
+    + _TEENS
+    + [
+        f"{tens}{'-' + unit if unit else ''}"
+        for tens in ("twenty", "thirty", "forty", "fifty")
+        for unit in ["", *_UNITS]
+    ]
+    + ["sixty"]
+)
+
+
 @dataclass(frozen=True)
 class CueWords:
     """The words routinecast speaks on its own; change them for another language."""
@@ -114,10 +130,19 @@ class CueWords:
     """Spoken at the start of a breath hold."""
     breathe_out: str = "Breathe out"
     """Spoken at the start of each out-breath."""
-    numbers: tuple[str, ...] = tuple(
-        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
-        " seventeen eighteen nineteen twenty".split()
-    )
+    second: str = "{n} second"
+    """``{hold_time}`` and ``{session_time}`` for one second; ``{n}`` becomes a number word."""
+    seconds: str = "{n} seconds"
+    """The same, for several seconds."""
+    minute: str = "{n} minute"
+    """The same, for one minute."""
+    minutes: str = "{n} minutes"
+    """The same, for several minutes."""
+    round_name: str = "round {n}"
+    """``{this_round}`` in every round but the last; ``{n}`` becomes the round's number word."""
+    last_round: str = "the last round"
+    """``{this_round}`` in the last round."""
+    numbers: tuple[str, ...] = _NUMBER_WORDS
     """Number words from one upwards, for countdowns, breath counts and ``{n}``."""
     voice: Voice | None = None
     """Another voice for these words, so cues stand apart from the narration; ``None``: the narrator's."""
@@ -125,3 +150,13 @@ class CueWords:
     def number(self, n: int) -> str:
         """The word for ``n``, or its digits when the list is too short."""
         return self.numbers[n - 1] if 0 < n <= len(self.numbers) else str(n)
+
+    def length(self, ms: int) -> str:
+        """A length in words: whole minutes and seconds ("1 minute 30 seconds"), rounded to the second."""
+        minutes, seconds = divmod((ms + 500) // 1000, 60)
+        parts = []
+        if minutes:
+            parts.append((self.minute if minutes == 1 else self.minutes).format(n=self.number(minutes)))
+        if seconds or not minutes:
+            parts.append((self.second if seconds == 1 else self.seconds).format(n=self.number(seconds)))
+        return " ".join(parts)

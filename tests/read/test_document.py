@@ -66,8 +66,8 @@ HOSTILE = {
     "aliased mistake reported once": (
         "title: T\nx: &x {sey: Hi.}\nsteps: [" + ", ".join(["*x"] * 500) + "]\n",
         [
-            "{f}:2:1: unknown key 'x' in routine; allowed: "
-            "title, description, author, voice, lexicon, output, cues, background, tags, cover, steps",
+            "{f}:2:1: unknown key 'x' in routine; allowed: title, description, author, voice, lexicon, "
+            "output, cues, background, tags, cover, parameters, blocks, steps",
             "{f}:2:8: unknown step kind 'sey'; did you mean 'say'?",
         ],
     ),
@@ -146,8 +146,8 @@ HOSTILE = {
     "long unknown key": (
         "title: T\n? " + "k" * MAX_TEXT + "\n: x\n" + STEPS,
         [
-            f"{{f}}:2:3: unknown key '{'k' * 60}...' in routine; allowed: "
-            "title, description, author, voice, lexicon, output, cues, background, tags, cover, steps"
+            f"{{f}}:2:3: unknown key '{'k' * 60}...' in routine; allowed: title, description, author, voice, "
+            "lexicon, output, cues, background, tags, cover, parameters, blocks, steps"
         ],
     ),
     # 5. numbers and durations at the edges

@@ -103,7 +103,10 @@ BAD = {
     ),
     "unknown cue": (
         "title: T\nsteps:\n  - hold: 5s\n    cues: [halfwya]\n",
-        ["{f}:4:12: unknown cue halfwya; a cue is halfway, {{remaining: N}}, {{countdown: N}} or {{at: 8s, say: ...}}"],
+        [
+            "{f}:4:12: unknown cue halfwya; a cue is halfway, {{remaining: N}}, {{countdown: N}}, {{halfway: ...}}, "
+            "{{at: 8s, say: ...}} or {{after: 1s, say: ...}}"
+        ],
     ),
     "breath cue style": (
         "title: T\nsteps:\n  - breathe: {in: 4, out: 4, cue: hum}\n",

@@ -54,20 +54,23 @@ class Document:
     """The loader that composed ``root``; every scalar in it is already constructed, so this cannot fail."""
 
     def problem(self, node: yaml.Node | None, message: str) -> Problem:
-        """A problem located at ``node`` (or at the top of the file)."""
+        """A problem located at ``node`` (or at the top of the file), in the file the node was written in."""
         if node is None:
             return Problem(self.name, 1, 1, message)
         mark = node.start_mark
-        return Problem(self.name, mark.line + 1, mark.column + 1, message)
+        return Problem(mark.name, mark.line + 1, mark.column + 1, message)
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         """The Python value of a scalar node (str, int, float, bool or None)."""
         return self.loader.construct_object(node, deep=True)
 
 
-def read_document(path: str | Path) -> Document:
-    """Parse ``path`` into a :class:`Document`, or raise :class:`RoutineError`."""
-    name = str(path)
+def read_document(path: str | Path, name: str | None = None) -> Document:
+    """Parse ``path`` into a :class:`Document`, or raise :class:`RoutineError`.
+
+    Messages name the file ``name`` (default: ``path`` as given).
+    """
+    name = name or str(path)
     path = Path(path)
     try:
         with path.open("rb") as stream:
@@ -102,7 +105,7 @@ def read_document(path: str | Path) -> Document:
         ) from None
     loader = None
     try:
-        loader = _Loader(text)
+        loader = _Loader(text, name)
         root = loader.get_single_node()
     except _LimitError as exc:
         raise RoutineError(Problem(name, exc.mark.line + 1, exc.mark.column + 1, exc.message)) from None
@@ -132,6 +135,24 @@ def read_document(path: str | Path) -> Document:
     return document
 
 
+def read_value(text: str, name: str) -> yaml.Node:
+    """One value written on the command line (``--set hold=45s``), as a node whose marks name ``name``.
+
+    It is read as YAML, so ``2`` is a number and ``45s`` a text, like the same value in a routine.
+    """
+    loader = _Loader(text, name)
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, _LimitError, ValueError, RecursionError):
+        node = None
+    finally:
+        loader.dispose()
+    problems = [] if node is None else _structure_problems(Document(Path.cwd(), name, node, loader))
+    if node is None or problems:
+        raise RoutineError(f"{name}: cannot read the value {text!r}; write a number, a duration or a text")
+    return node
+
+
 _YAML = "tag:yaml.org,2002:"
 _KINDS = {"str": yaml.ScalarNode, "int": yaml.ScalarNode, "float": yaml.ScalarNode, "bool": yaml.ScalarNode}
 _KINDS |= {"null": yaml.ScalarNode, "seq": yaml.SequenceNode, "map": yaml.MappingNode}
@@ -154,7 +175,10 @@ class _LimitError(Exception):
 
 
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, bounded by ``MAX_DEPTH`` and ``MAX_NODES``, and without dates or merge keys.
+    """PyYAML's safe loader, bounded by ``MAX_DEPTH`` and ``MAX_NODES``, and without dates.
+
+    Its marks carry the file's name as the user gave it, so a node read from an
+    included file is reported in that file.
 
     Every value is counted as it is composed; an alias counts all the values it
     repeats (``sizes``), so the count is what a walk of the tree would visit.
@@ -162,12 +186,13 @@ class _Loader(yaml.SafeLoader):
     """
 
     yaml_implicit_resolvers = {
-        first: [(tag, regex) for tag, regex in resolvers if tag not in (_YAML + "timestamp", _YAML + "merge")]
+        first: [(tag, regex) for tag, regex in resolvers if tag != _YAML + "timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
-    def __init__(self, stream: str):
+    def __init__(self, stream: str, name: str):
         super().__init__(stream)
+        self.name = name
         self.depth = 0
         self.nodes = 0
         self.sizes: dict[str, int] = {}
@@ -226,6 +251,8 @@ def _structure_problems(document: Document) -> list[Problem]:
         if id(node) in seen:  # an alias: checked once, where its anchor is
             continue
         seen.add(id(node))
+        if node.tag == _YAML + "merge":  # '<<' as a value, not a key: plain text
+            node.tag = _YAML + "str"
         if _TAGS.get(node.tag) is not type(node):
             tag = node.tag.replace(_YAML, "!!")
             what = (
@@ -239,6 +266,7 @@ def _structure_problems(document: Document) -> list[Problem]:
             if message:
                 problems.append(document.problem(node, message))
         elif isinstance(node, yaml.MappingNode):
+            _merge(document, node, problems, set())
             first: dict[str, yaml.Node] = {}
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.value in first:
@@ -252,6 +280,39 @@ def _structure_problems(document: Document) -> list[Problem]:
         else:
             stack.extend(reversed(node.value))
     return sorted(problems, key=lambda p: (p.line, p.col))
+
+
+def _merge(document: Document, node: yaml.MappingNode, problems: list[Problem], done: set[int]) -> None:
+    """Replace each merge key (``<<: *defaults``) in ``node`` with the keys it brings, in place.
+
+    Keys written in the mapping itself win over merged ones, and of several merged
+    mappings (``<<: [*a, *b]``) the first listed wins, as YAML's merge key says.
+    A merged mapping is flattened before it is used, so merges may nest.
+    """
+    if id(node) in done:
+        return
+    done.add(id(node))
+    own = [(key, value) for key, value in node.value if key.tag != _YAML + "merge"]
+    if len(own) == len(node.value):
+        return
+    written = {key.value for key, _ in own if isinstance(key, yaml.ScalarNode)}
+    merged: list[tuple[yaml.Node, yaml.Node]] = []
+    for key, value in node.value:
+        if key.tag != _YAML + "merge":
+            continue
+        sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                message = "'<<' merges mappings only; write '<<: *name' for an anchored mapping"
+                problems.append(document.problem(source, message))
+                continue
+            _merge(document, source, problems, done)
+            for pair in source.value:
+                name = pair[0].value if isinstance(pair[0], yaml.ScalarNode) else None
+                if name not in written:
+                    written.add(name)
+                    merged.append(pair)
+    node.value = merged + own
 
 
 def _scalar_problem(document: Document, node: yaml.ScalarNode) -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from ..options import Where
 from ..units import DURATION_HINT, parse_db, parse_duration_ms
 from .document import MAX_TEXT, Document, cut
 from .media import Unusable
@@ -29,9 +30,15 @@ class Fields:
         self.doc = document
         self.problems: dict[Problem, None] = {}
         """Problems found so far, each once, in the order found (a dict keeps order and drops repeats)."""
-        self.base = document.path.resolve().parent
+        self.bases = {document.name: document.path.resolve().parent}
+        """Folder of each file the routine is read from, by name: a file a value names is found from there."""
         self.inspected: dict[Path, Any] = {}
         """What :meth:`file` found in each file: its inspection's result, or the :class:`Unusable` it raised."""
+
+    def where(self, node: yaml.Node, path: str) -> Where:
+        """Where ``node`` is written, for the later stages' messages; ``path`` names it in the timeline."""
+        mark = node.start_mark
+        return Where(path, mark.line + 1, mark.column + 1, None if mark.name == self.doc.name else mark.name)
 
     def fail(self, node: yaml.Node | None, message: str) -> None:
         """Record a problem once: a value an alias repeats is checked each time but reported once."""
@@ -123,14 +130,16 @@ class Fields:
                 continue
             ok = False
             written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            known = ("side", "round", "rounds", "n")
+            known = ("side", "round", "rounds", "this_round", "hold_time", "n")
             hint = difflib.get_close_matches(name, known, n=1)
             if name in known and not spec and not conversion:
                 where = {
                     "side": "inside 'sides'",
                     "round": "inside 'repeat'",
                     "rounds": "inside 'repeat'",
-                    "n": "in the cue words 'remaining' and 'remaining_one'",
+                    "this_round": "inside 'repeat'",
+                    "hold_time": "in a hold's 'say', 'then' and cues",
+                    "n": "in the cue words 'remaining', 'remaining_one', 'second(s)', 'minute(s)' and 'round_name'",
                 }[name]
                 self.fail(node, f"placeholder {written} is only available {where}")
             elif hint:
@@ -205,7 +214,7 @@ class Fields:
         name = self.text(node, what)
         if not name:
             return None
-        path = self.base / name
+        path = self.bases.get(node.start_mark.name, Path.cwd()) / name
         try:
             path = path.resolve()
         except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13): inspect names it

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 
 import yaml
 
-from ..formats import SOUND_SUFFIXES
-from ..model import BELLS, Bell, Breathe, Cue, Hold, Pause, Repeat, Say, Section, Sides, Sound, Step, Where
-from ..units import format_ms
+from ..model import Bell, Breathe, Cue, Hold, Pause, Repeat, Say, Section, Sides, Step
+from .cues import CueReader
 from .document import Document, cut
-from .fields import Fields, shown
-from .media import MAX_SOUNDS_SECONDS, inspect_audio
+from .fields import shown
 from .text import MAX_FILL, MAX_TITLE
 
 BREATH_CUES = ("words", "count", "tone")
+SESSION_FIELDS = frozenset({"session_time", "exercise", "exercises"})
+"""Placeholders every spoken line may use: the session's length, the section's number and their count."""
 STEP_KINDS = ("say", "pause", "section", "repeat", "sides", "hold", "breathe", "bell", "sound")
 _STEP_KEYS = {
     "say": ("say",),
@@ -29,10 +28,9 @@ _STEP_KEYS = {
     "sound": ("sound", "gain"),
 }
 _BREATHE_KEYS = ("in", "hold", "out", "rest", "cycles", "cue")
-_CUES = "{remaining: N}, {countdown: N} or {at: 8s, say: ...}"
 
 
-class StepReader(Fields):
+class StepReader(CueReader):
     """Reads step lists into model steps, and totals what they declare for the session-length guards.
 
     ``weight`` is how many times a step runs (the product of the repeats and
@@ -41,14 +39,12 @@ class StepReader(Fields):
 
     def __init__(self, document: Document):
         super().__init__(document)
+        self.composing_failed = False
+        """True when blocks or includes could not be used: a list of steps they leave empty is no news."""
         self.declared_ms = 0
         """Declared time of pauses, holds and breaths, weighted by the repeats and sides around them."""
         self.spoken_lines = 0
         """Lines spoken, weighted likewise."""
-        self.sounds: set[tuple[Path, float]] = set()
-        """Each distinct sound (file and gain) the routine plays; the bank keeps each one decoded."""
-        self.sound_seconds = 0.0
-        """Their length added up."""
         self._readers = {
             "say": self.step_say,
             "pause": self.step_pause,
@@ -66,7 +62,8 @@ class StepReader(Fields):
             self.fail(node, f"'{path}' must be a list of steps")
             return ()
         if not node.value:
-            self.fail(node, f"'{path}' is empty; add at least one step")
+            if not self.composing_failed:  # else its steps were blocks or includes already reported
+                self.fail(node, f"'{path}' is empty; add at least one step")
             return ()
         out = []
         for index, item in enumerate(node.value):
@@ -76,7 +73,7 @@ class StepReader(Fields):
         return tuple(out)
 
     def step(self, node: yaml.Node, path: str, fields: frozenset[str], weight: int) -> Step | None:
-        where = Where(path, node.start_mark.line + 1, node.start_mark.column + 1)
+        where = self.where(node, path)
         if isinstance(node, yaml.ScalarNode) and node.value == "bell":
             return Bell("start", 0.0, where)
         if not isinstance(node, yaml.MappingNode):
@@ -128,7 +125,8 @@ class StepReader(Fields):
         if "steps" not in keys:
             self.fail(keys["repeat"][0], "'repeat' needs 'steps', the steps of one round")
             return None
-        inner = self.steps(keys["steps"][1], f"{where.path}.steps", fields | {"round", "rounds"}, weight * (times or 1))
+        inner_fields = fields | {"round", "rounds", "this_round"}
+        inner = self.steps(keys["steps"][1], f"{where.path}.steps", inner_fields, weight * (times or 1))
         return Repeat(times, inner, where) if times and inner else None
 
     def step_sides(self, keys, where, fields, weight) -> Step | None:
@@ -153,6 +151,7 @@ class StepReader(Fields):
 
     def step_hold(self, keys, where, fields, weight) -> Step | None:
         ms = self.duration(keys["hold"][1], "hold")
+        fields = fields | {"hold_time"}
         say = self.spoken(keys["say"][1], "say", fields) if "say" in keys else None
         then = self.spoken(keys["then"][1], "then", fields) if "then" in keys else None
         cues: list[Cue] = []
@@ -163,70 +162,6 @@ class StepReader(Fields):
         self.declared_ms += ms * weight
         self.spoken_lines += weight * (bool(say) + bool(then) + len(cues))
         return Hold(ms, say, tuple(cues), then, where)
-
-    def hold_cues(self, node, where, fields, hold_ms) -> list[Cue]:
-        if not isinstance(node, yaml.SequenceNode):
-            self.fail(node, "'cues' must be a list such as [halfway, {remaining: 10}, {countdown: 3}]")
-            return []
-        cues = []
-        for index, item in enumerate(node.value):
-            cue_where = Where(f"{where.path}.cues[{index}]", item.start_mark.line + 1, item.start_mark.column + 1)
-            cue = self.hold_cue(item, cue_where, fields, hold_ms)
-            if cue:
-                cues.append(cue)
-        return cues
-
-    def hold_cue(self, item, where, fields, hold_ms) -> Cue | None:
-        hold_text = format_ms(hold_ms) if hold_ms else ""
-        if isinstance(item, yaml.ScalarNode) and item.value == "halfway":
-            return Cue("halfway", 0, None, where)
-        reported = len(self.problems)
-        keys = (
-            self.mapping(item, "cue", ("remaining", "countdown", "at", "say"))
-            if isinstance(item, yaml.MappingNode)
-            else None
-        )
-        if keys is None:
-            if not isinstance(item, yaml.MappingNode):
-                self.fail(item, f"unknown cue {shown(item)}; a cue is halfway, {_CUES}")
-            return None
-        kinds = [kind for kind in ("remaining", "countdown", "at") if kind in keys]
-        if len(kinds) > 1 or (kinds and kinds[0] != "at" and "say" in keys):  # 'say' goes with 'at' only
-            both = f"'{kinds[0]}' and '{kinds[1] if len(kinds) > 1 else 'say'}'"
-            self.fail(item, f"cue has both {both}; a cue is halfway, {_CUES}")
-            return None
-        for kind in ("remaining", "countdown"):
-            if kind in keys:
-                seconds = self.integer(keys[kind][1], kind, 1, 3600)
-                if seconds is None:
-                    return None
-                # "remaining: N" speaks N s before the end, so it needs N s < hold; a countdown
-                # may start right at the opening of the hold.
-                limit = seconds * 1000 + (kind == "remaining")
-                if hold_ms is not None and limit > hold_ms:
-                    self.fail(
-                        keys[kind][1],
-                        f"'{kind}: {seconds}' does not fit in the {hold_text} hold; "
-                        "use a smaller number or a longer hold",
-                    )
-                    return None
-                return Cue(kind, seconds, None, where)
-        if "at" in keys:
-            offset = self.duration(keys["at"][1], "at", allow_zero=True)
-            text = self.spoken(keys["say"][1], "say", fields) if "say" in keys else None
-            if "say" not in keys:
-                self.fail(keys["at"][0], "cue 'at' needs 'say', the words to speak")
-            if offset is not None and hold_ms is not None and offset >= hold_ms:
-                self.fail(
-                    keys["at"][1],
-                    f"cue at {format_ms(offset)} is beyond the end of the {hold_text} hold; "
-                    f"use an offset below {format_ms(hold_ms)}",
-                )
-                return None
-            return Cue("at", offset, text, where) if offset is not None and text else None
-        if len(self.problems) == reported:  # else an unknown key was reported already, with a did-you-mean
-            self.fail(item, f"cue needs one of: remaining, countdown, at; a cue is halfway, {_CUES}")
-        return None
 
     def step_breathe(self, keys, where, fields, weight) -> Step | None:
         node = keys["breathe"][1]
@@ -254,40 +189,7 @@ class StepReader(Fields):
         return Breathe(values["in"], values.get("hold", 0), values["out"], values.get("rest", 0), cycles, cue, where)
 
     def step_bell(self, keys, where, fields, weight) -> Step | None:
-        node = keys["bell"][1]
-        if isinstance(node, yaml.ScalarNode):
-            preset = self.doc.scalar(node) or "start"
-            if preset not in BELLS:
-                self.fail(node, f"bell preset must be one of {', '.join(BELLS)}; got {shown(node)}")
-                return None
-            return Bell(preset, 0.0, where)
-        parts = self.mapping(node, "bell", ("preset", "gain"))
-        if parts is None:
-            return None
-        preset = "start"
-        if "preset" in parts:
-            preset = self.doc.scalar(parts["preset"][1]) if isinstance(parts["preset"][1], yaml.ScalarNode) else None
-            if preset not in BELLS:
-                self.fail(
-                    parts["preset"][1],
-                    f"bell preset must be one of {', '.join(BELLS)}; got {shown(parts['preset'][1])}",
-                )
-                return None
-        gain = self.db(parts["gain"][1], "bell.gain") if "gain" in parts else 0.0
-        return Bell(preset, gain, where) if gain is not None else None
+        return self.bell(keys["bell"][1], where)
 
     def step_sound(self, keys, where, fields, weight) -> Step | None:
-        path = self.file(keys["sound"][1], "sound", SOUND_SUFFIXES, inspect_audio)
-        gain = self.db(keys["gain"][1], "gain") if "gain" in keys else 0.0
-        if not path or gain is None:
-            return None
-        if (path, gain) not in self.sounds:
-            self.sounds.add((path, gain))
-            self.sound_seconds += self.inspected[path]
-            if self.sound_seconds > MAX_SOUNDS_SECONDS >= self.sound_seconds - self.inspected[path]:  # once
-                self.fail(
-                    keys["sound"][1],
-                    f"the routine's sounds add up to over {MAX_SOUNDS_SECONDS // 60} minutes of audio "
-                    "(a file played at two gains counts twice); use shorter sounds or fewer of them",
-                )
-        return Sound(path, gain, where)
+        return self.sound(keys["sound"][1], keys["gain"][1] if "gain" in keys else None, where)

@@ -84,6 +84,18 @@ class Silent:
 
 
 @dataclass(frozen=True)
+class After:
+    """A cue's place in a window: ``ms`` after the cue before it ends (or after the window opens)."""
+
+    ms: int
+    """The gap in milliseconds."""
+
+
+Cued = Spoken | Tone | Recording
+"""What a window's cue sounds: words, a tone or bell, or a sound file."""
+
+
+@dataclass(frozen=True)
 class Window:
     """A stretch of exact length (a hold or a breath phase) with cues at offsets."""
 
@@ -91,8 +103,9 @@ class Window:
     """``hold``, ``in``, ``hold_in``, ``out`` or ``rest``."""
     ms: int
     """Exact length in milliseconds."""
-    cues: tuple[tuple[int, Spoken | Tone], ...]
-    """(offset in ms, what sounds) pairs, in offset order."""
+    cues: tuple[tuple[int | After, Cued], ...]
+    """(place, what sounds) pairs in the order they sound: a place is an offset in ms from the start of the
+    window, or :class:`After` the cue before."""
     where: Where
     """The step it comes from."""
     label: str
@@ -103,7 +116,7 @@ class Window:
     @property
     def opens_with_sound(self) -> bool:
         """Whether a cue sounds at the very start of the window."""
-        return bool(self.cues) and self.cues[0][0] == 0
+        return bool(self.cues) and self.cues[0][0] in (0, After(0))
 
 
 @dataclass(frozen=True)

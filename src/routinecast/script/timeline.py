@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..errors import Problem, RoutineError
 from ..model import Background, Routine, Where
 from ..units import format_ms
-from .items import Chapter, Item, Recording, Silent, Spoken, Tone, Window
+from .items import After, Chapter, Cued, Item, Recording, Silent, Spoken, Tone, Window
 
 
 @dataclass(frozen=True)
@@ -205,11 +205,22 @@ class _Layout:
     def window(self, window: Window) -> None:
         start = self.pos
         end = start + to_samples(window.ms, self.rate)
-        previous: tuple[int, Spoken | Tone] | None = None
-        for offset, cue in window.cues:
-            at = start + to_samples(offset, self.rate)
+        previous: tuple[int, Cued] | None = None
+        for place, cue in window.cues:
+            if isinstance(place, After):
+                at = self.pos + to_samples(place.ms, self.rate)
+                offset = (at - start) * 1000 // self.rate
+            else:
+                at, offset = start + to_samples(place, self.rate), place
             if self.pos > at and previous is not None:
                 self.clash(window, previous, (offset, cue), self.pos - at)
+                return self.skip_to(window, start, end)
+            if at >= end and isinstance(place, After):
+                self.fail(
+                    cue.where,
+                    f"{_name(cue)} would start {format_ms(offset)} into the {window.label}, after it ends; "
+                    "use a shorter 'after', fewer cues before it, or a longer hold",
+                )
                 return self.skip_to(window, start, end)
             self.silence(at - self.pos, window.where)
             self.sound(cue)
@@ -225,22 +236,21 @@ class _Layout:
         # every clash in the routine is reported at once.
         self.pos = end
 
-    def clash(
-        self, window: Window, first: tuple[int, Spoken | Tone], second: tuple[int, Spoken | Tone] | None, over: int
-    ) -> None:
+    def clash(self, window: Window, first: tuple[int, Cued], second: tuple[int, Cued] | None, over: int) -> None:
         over_ms = -(-over * 1000 // self.rate)  # rounded up: "by 0 ms" would be no clash
-        what = f"{_name(first[1])} at {format_ms(first[0])} of the {window.label}"
+        verb = "is still speaking" if isinstance(first[1], Spoken) else "is still sounding"
+        what = f"{_name(first[1])} at {format_ms(first[0])} of the {window.label} {verb}"
         if second is None:
-            message = f"{what} is still speaking when the {window.label} ends (overruns by {over_ms} ms)"
+            message = f"{what} when the {window.label} ends (overruns by {over_ms} ms)"
         else:
             starts = f"{_name(second[1])} starts at {format_ms(second[0])}"
-            message = f"{what} is still speaking when {starts} (overlaps by {over_ms} ms)"
+            message = f"{what} when {starts} (overlaps by {over_ms} ms)"
         hint = "use fewer or shorter cues, a longer window, or a faster voice.rate"
         self.fail(first[1].where, f"{message}; {hint}")
 
     def fail(self, where: Where, message: str) -> None:
         # A step in a repeat or in sides is laid out, and fails, each round alike: it is reported once.
-        self.problems.setdefault(Problem(self.routine.source, where.line, where.col, message))
+        self.problems.setdefault(Problem(where.file or self.routine.source, where.line, where.col, message))
 
 
 def _background_json(bed: Background) -> dict:
@@ -257,5 +267,9 @@ def _opens_with_sound(item: Item) -> bool:
     return isinstance(item, (Tone, Recording))
 
 
-def _name(cue: Spoken | Tone) -> str:
-    return repr(cue.text) if isinstance(cue, Spoken) else f"the {cue.name} tone"
+def _name(cue: Cued) -> str:
+    if isinstance(cue, Spoken):
+        return repr(cue.text)
+    if isinstance(cue, Recording):
+        return f"the sound '{cue.step.path.name}'"
+    return f"the {cue.name.removeprefix('bell-')} bell" if cue.name.startswith("bell-") else f"the {cue.name} tone"

@@ -76,7 +76,7 @@ class AudioBank:
                     where = item.where
                     problems.append(
                         Problem(
-                            routine.source,
+                            where.file or routine.source,
                             where.line,
                             where.col,
                             f"cannot read sound file '{item.step.path.name}' ({reason}); use wav, flac, ogg or mp3",

@@ -37,7 +37,7 @@ def resolve_voice(engine: Engine, voice: Voice, source: str) -> VoiceSpec:
     where = voice.where
     raise RoutineError(
         Problem(
-            source,
+            (where.file if where else None) or source,
             where.line if where else 1,
             where.col if where else 1,
             f"voice '{voice.name}' is not offered by the {engine.name} engine; {tip}"
@@ -93,7 +93,7 @@ def speak_lines(
             spec = dataclasses.replace(spec, speed=speed_for(engine, identity, spec, voice.rate, store))
         except Unreachable as exc:
             at = voice.rate_at or Where("voice.rate", 1, 1)
-            raise RoutineError(Problem(source, at.line, at.col, str(exc))) from None
+            raise RoutineError(Problem(at.file or source, at.line, at.col, str(exc))) from None
         for text, samples, rate in engine.synthesize(missing, spec):
             # Another build may have stored this line first; everyone then uses that clip.
             clip = store.save(keys[text], prepare_clip(samples, rate, sample_rate))
