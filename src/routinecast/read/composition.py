@@ -159,6 +159,8 @@ class _Composer(Filler):
             if key.value not in declared:
                 hint = difflib.get_close_matches(str(key.value), declared, n=1)
                 tip = f"did you mean '{hint[0]}'?" if hint else f"its parameters: {', '.join(declared) or 'none'}"
+                if " " in str(key.value) and item.flow_style:  # "{tip: Knees in, back flat}" splits at the comma
+                    tip = "inside { } a comma ends the value, so put text with a comma in quotes"
                 self.fail(key, f"block '{name}' has no parameter {cut(str(key.value))!r}; {tip}")
                 continue
             values[key.value] = self.fill(value, scope)
