@@ -5,10 +5,30 @@ The pipeline, one folder per stage: ``read`` (YAML to the typed model),
 (levelling, tones, recordings), ``mix`` and ``write`` (MP3, tags, captions).
 """
 
-from .build import BuildResult, Settings, build, check, plan
+import sys
+from importlib import import_module
+from types import ModuleType
+
 from .errors import EngineError, RoutinecastError, RoutineError
-from .read.routine import load_routine
 from .version import __version__
+
+_LAZY = {name: "build" for name in ("BuildResult", "Settings", "build", "check", "plan")} | {
+    "load_routine": "read.routine"
+}
+"""The pipeline's entry points, imported when first used: the command line's --help needs none of them."""
+
+
+class _Package(ModuleType):
+    """Serves ``_LAZY`` names from their modules, even once the module ``routinecast.build`` is imported
+    (importing it sets the package's attribute ``build`` to the module, not the function)."""
+
+    def __getattribute__(self, name: str):
+        if name in _LAZY:
+            return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        return super().__getattribute__(name)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "BuildResult",

@@ -111,13 +111,17 @@ def default_output(routine_path: Path, fmt: str = "mp3") -> Path:
     return Path("output") / f"{Path(routine_path).stem}.{fmt}"
 
 
-def check(path: str | Path, settings: Settings = Settings()) -> Timeline:
+def check(path: str | Path, settings: Settings = Settings(), fast: bool = False) -> Timeline | None:
     """Everything a build does short of levelling and writing: every error a build would meet is raised.
 
     The routine is validated, the files it names are checked, its lines are
     spoken (or taken from the cache, which they then fill) and laid out, so
-    cues that clash with real speech are found too.
+    cues that clash with real speech are found too. ``fast`` stops before
+    speaking (and returns no timeline): cues that clash are not found then.
     """
+    if fast:
+        expand(_with_overrides(load_routine(path, settings.parameters), settings))
+        return None
     return plan(path, settings, level=False).timeline
 
 
@@ -245,6 +249,8 @@ def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress 
 
 def _with_overrides(routine: Routine, settings: Settings) -> Routine:
     # Engines are settled first: the lexicon a line is respelled with depends on its voice's engine.
+    if settings.engine and settings.engine not in registered():
+        raise RoutineError(f"--engine {settings.engine}: no such engine; choose one of: {', '.join(registered())}")
     narrator = routine.voice.engine or settings.engine or default_engine()
     for voice in (routine.voice, routine.cues.voice):
         if voice and voice.engine and voice.engine not in registered():

@@ -1,44 +1,44 @@
 """The ``routinecast`` command: parse arguments, call the library, report.
 
-Exit codes: 0 ok, 2 bad input (one line per problem on stderr), 1 internal failure.
+Exit codes: 0 ok, 2 bad input (one line per problem on stderr), 1 internal failure,
+130 interrupted, 143 terminated. The pipeline is imported by the commands that
+use it, so ``--help`` answers at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import signal
 import sys
 import threading
-from pathlib import Path
+from dataclasses import asdict
 
-from .batch import build_batch, write_playlist
-from .build import BuildResult, Settings, build, check, plan
-from .cache import ClipStore, default_cache_dir
+from .arguments import parser
 from .errors import RoutinecastError, RoutineError
-from .speech.engine import DEFAULT_TIMEOUT_S
-from .speech.engines import all_voices, registered
-from .units import format_clock, format_ms
-from .version import __version__
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    top = parser()
+    args = top.parse_args(argv)
     log = logging.getLogger("routinecast")
     if not any(isinstance(h, _Warnings) for h in log.handlers):
         log.addHandler(_Warnings())
         log.propagate = False
     if not getattr(args, "run", None):
-        parser.print_help()
+        top.print_help()
         return 2
     previous = _on_terminate(_terminated)
     try:
-        return args.run(args)
+        return COMMANDS[args.run](args)
     except RoutinecastError as exc:
         return _report(exc)
+    except BrokenPipeError:  # the reader went away (`routinecast plan x.yaml | head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt as exc:
         stopped = "terminated" if isinstance(exc, _Terminated) else "interrupted"
         print(f"routinecast: {stopped}; nothing was written", file=sys.stderr)
@@ -77,94 +77,9 @@ def _on_terminate(handler):
     return signal.signal(signal.SIGTERM, handler)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="routinecast", description="Turn guided-routine scripts into narrated audio, offline."
-    )
-    parser.add_argument("--version", action="version", version=f"routinecast {__version__}")
-    commands = parser.add_subparsers(metavar="COMMAND")
+def _settings(args: argparse.Namespace):
+    from .build import Settings
 
-    p = commands.add_parser(
-        "build",
-        help="build routines into audio files",
-        description="Build routines into audio files (default: output/NAME.mp3).",
-    )
-    p.add_argument("routines", nargs="+", type=Path, metavar="ROUTINE.yaml")
-    p.add_argument("-o", "--output", type=Path, help="audio file to write (.mp3 or .wav); one routine only")
-    p.add_argument("--timeline", type=Path, metavar="FILE.json", help="also write the timeline as JSON")
-    p.add_argument("--transcript", type=Path, metavar="FILE.vtt|.srt", help="also write captions of what is said")
-    p.add_argument("--format", choices=("mp3", "wav"), help="output format (default: from the extension, else mp3)")
-    _engine_options(p)
-    p.add_argument("--sample-rate", type=int, help="output sample rate in Hz (default 44100)")
-    p.add_argument("--bitrate", type=int, help="MP3 bitrate in kbit/s (default 64)")
-    p.add_argument("--loudness", type=float, metavar="LUFS", help="programme loudness target (default -16)")
-    p.add_argument("--no-background", action="store_true", help="leave out the routine's background bed")
-    p.add_argument("--playlist", type=Path, metavar="FILE.m3u", help="also write an M3U playlist of what was built")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_S,
-        help=f"seconds one line may take to synthesize (default {DEFAULT_TIMEOUT_S:g})",
-    )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
-    p.set_defaults(run=_build)
-
-    p = commands.add_parser(
-        "check",
-        help="validate routines without building",
-        description="Validate routines; exit 0 if all are valid, 2 if not.",
-    )
-    p.add_argument("routines", nargs="+", type=Path, metavar="ROUTINE.yaml")
-    _engine_options(p)
-    p.set_defaults(run=_check)
-
-    p = commands.add_parser(
-        "plan",
-        help="print a routine's timing without writing audio",
-        description="Print the session as a table of timed events, using the real engine's speech durations.",
-    )
-    p.add_argument("routine", type=Path, metavar="ROUTINE.yaml")
-    _engine_options(p)
-    p.add_argument("--sample-rate", type=int, help="sample rate to plan for (default 44100)")
-    p.set_defaults(run=_plan)
-
-    p = commands.add_parser(
-        "voices", help="list the engine's voices", description="List the voices the speech engine offers."
-    )
-    p.add_argument("--lang", help="only voices for this language code prefix, e.g. en")
-    p.add_argument("--engine", choices=list(registered()), help="only this engine's voices (default: every engine)")
-    p.set_defaults(run=_voices)
-
-    p = commands.add_parser(
-        "cache", help="show or clear the speech cache", description="Show or clear the speech cache."
-    )
-    p.add_argument("action", choices=("info", "clear"))
-    p.add_argument("--cache-dir", type=Path, help="cache folder (default: $ROUTINECAST_CACHE or the user cache)")
-    p.set_defaults(run=_cache)
-    return parser
-
-
-def _engine_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--engine",
-        choices=list(registered()),
-        help="speech engine for routines that name none (default: piper if installed, else pyttsx3)",
-    )
-    p.add_argument("--no-cache", action="store_true", help="synthesize everything afresh")
-    p.add_argument("--cache-dir", type=Path, help="speech cache folder")
-    p.add_argument(
-        "-j", "--jobs", type=_count, help="worker processes for synthesis and encoding (default: one per core)"
-    )
-
-
-def _count(text: str) -> int:
-    """A whole number of at least 1, for argparse."""
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not '{text}'")
-    return int(text)
-
-
-def _settings(args: argparse.Namespace) -> Settings:
     return Settings(
         engine=args.engine,
         cache_dir=args.cache_dir,
@@ -175,29 +90,63 @@ def _settings(args: argparse.Namespace) -> Settings:
         format=getattr(args, "format", None),
         loudness=getattr(args, "loudness", None),
         background=not getattr(args, "no_background", False),
-        timeout=getattr(args, "timeout", DEFAULT_TIMEOUT_S),
+        timeout=getattr(args, "timeout", Settings.timeout),
+        parameters=tuple(args.parameters),
     )
 
 
+def _new(args: argparse.Namespace) -> int:
+    from .starter import new_routine
+
+    for path in new_routine(args.target, args.source):
+        print(path)
+    print(f"next: routinecast build {args.target}", file=sys.stderr)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from .starter import shipped
+
+    for routine in shipped():
+        print(f"{routine.name}: {routine.title}\n  {routine.description}")
+        if routine.chapters:
+            print(f"  chapters: {'; '.join(routine.chapters)}")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .starter import schema_path
+
+    sys.stdout.write(schema_path().read_text(encoding="utf-8"))
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
+    from .batch import build_batch, write_playlist
+    from .build import build
+    from .progress import Bar, wanted
+
     if len(args.routines) > 1 and (args.output or args.timeline or args.transcript):
-        raise_usage("-o, --timeline and --transcript take one routine at a time")
+        raise RoutineError("-o, --timeline and --transcript take one routine at a time")
     if args.playlist and args.playlist.suffix.lower() not in (".m3u", ".m3u8"):
-        raise_usage(f"{args.playlist}: a playlist must end in .m3u or .m3u8")
+        raise RoutineError(f"{args.playlist}: a playlist must end in .m3u or .m3u8")
+    summary = _built_json if args.json else _built_line
     if len(args.routines) == 1:
-        show = not args.quiet and sys.stdout.isatty()
         routine = args.routines[0]
-        result = build(
-            routine,
-            args.output,
-            timeline_path=args.timeline,
-            transcript_path=args.transcript,
-            settings=_settings(args),
-            progress=_Bar(routine.name) if show else None,
-        )
-        if show:
-            print("\r\033[K", end="", file=sys.stderr)
-        _summary(result)
+        bar = Bar(routine.name) if wanted(args.quiet) else None
+        try:
+            result = build(
+                routine,
+                args.output,
+                timeline_path=args.timeline,
+                transcript_path=args.transcript,
+                settings=_settings(args),
+                progress=bar,
+            )
+        finally:
+            if bar:
+                bar.close()
+        summary(result)
         outcomes = [result]
     else:
         outcomes = []
@@ -205,7 +154,7 @@ def _build(args: argparse.Namespace) -> int:
             if isinstance(outcome, RoutinecastError):
                 _report(outcome)
             else:
-                _summary(outcome)
+                summary(outcome)
             outcomes.append(outcome)
     built = [o for o in outcomes if not isinstance(o, RoutinecastError)]
     if args.playlist and built:
@@ -213,7 +162,9 @@ def _build(args: argparse.Namespace) -> int:
     return max((o.exit_code for o in outcomes if isinstance(o, RoutinecastError)), default=0)
 
 
-def _summary(result: BuildResult) -> None:
+def _built_line(result) -> None:
+    from .units import format_ms
+
     duration = result.timeline.ms(result.timeline.length)
     print(
         f"{result.output}  {format_ms(duration)}  {result.size / 1e6:.1f} MB  (built in {result.seconds:.1f}s)",
@@ -221,21 +172,49 @@ def _summary(result: BuildResult) -> None:
     )
 
 
+def _built_json(result) -> None:
+    """One JSON object per line: ``{"output", "duration_ms", "bytes", "seconds"}``."""
+    duration = result.timeline.ms(result.timeline.length)
+    facts = {"output": str(result.output), "duration_ms": duration, "bytes": result.size, "seconds": result.seconds}
+    print(json.dumps(facts), flush=True)
+
+
 def _check(args: argparse.Namespace) -> int:
-    code = 0
+    from .build import check
+    from .units import format_ms
+
+    code, results = 0, []
     for path in args.routines:
         try:
-            timeline = check(path, _settings(args))
+            timeline = check(path, _settings(args), fast=args.fast)
         except RoutinecastError as exc:
-            code = max(code, _report(exc))
+            code = max(code, exc.exit_code if args.json else _report(exc))
+            problems = getattr(exc, "problems", [str(exc)])
+            results.append({"routine": str(path), "ok": False, "problems": [_problem(p) for p in problems]})
         else:
-            print(f"{path}: ok ({format_ms(timeline.ms(timeline.length))})")
+            length = timeline.ms(timeline.length) if timeline else None
+            results.append({"routine": str(path), "ok": True, "duration_ms": length, "timed": not args.fast})
+            if not args.json:
+                print(f"{path}: ok ({format_ms(length)})" if timeline else f"{path}: ok (timing not checked: --fast)")
+    if args.json:
+        print(json.dumps(results, indent=1, ensure_ascii=False))
     return code
 
 
+def _problem(problem) -> dict:
+    return (
+        asdict(problem) if hasattr(problem, "line") else {"file": None, "line": None, "col": None, "message": problem}
+    )
+
+
 def _plan(args: argparse.Namespace) -> int:
-    planned = plan(args.routine, _settings(args))
-    timeline = planned.timeline
+    from .build import plan
+    from .units import format_clock, format_ms
+
+    timeline = plan(args.routine, _settings(args)).timeline
+    if args.json:
+        sys.stdout.write(timeline.to_json())
+        return 0
     chapters = {c.start: c.label for c in timeline.chapters}
     for event in timeline.events:
         if event.start in chapters:
@@ -247,8 +226,14 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _voices(args: argparse.Namespace) -> int:
+    from .speech.engines import all_voices
+
+    voices = all_voices(args.engine, args.lang or "")
+    if args.json:
+        print(json.dumps([{"engine": name, **asdict(voice)} for name, voice in voices], indent=1, ensure_ascii=False))
+        return 0
     about = None
-    for name, voice in all_voices(args.engine, args.lang or ""):
+    for name, voice in voices:
         if (name, voice.source, voice.license) != about:  # said once for the voices it applies to
             about = name, voice.source, voice.license
             print(f"# {name}: {voice.source}; {voice.license}")
@@ -257,6 +242,8 @@ def _voices(args: argparse.Namespace) -> int:
 
 
 def _cache(args: argparse.Namespace) -> int:
+    from .cache import ClipStore, default_cache_dir
+
     store = ClipStore(args.cache_dir or default_cache_dir())
     if args.action == "clear":
         print(f"removed {store.clear()} clips from {store.root}")
@@ -266,30 +253,17 @@ def _cache(args: argparse.Namespace) -> int:
     return 0
 
 
-def raise_usage(message: str) -> None:
-    """Stop with a usage error (exit 2)."""
-    raise RoutineError(message)
-
-
-class _Bar:
-    """A one-line progress display on stderr."""
-
-    def __init__(self, name: str):
-        self.name = name
-        self.shown: tuple[str, int] | None = None
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        if self.shown == (stage, filled):
-            return
-        self.shown = (stage, filled)
-        print(
-            f"\r{self.name}: {stage:<6} [{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1):3d}%",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
+COMMANDS = {
+    "new": _new,
+    "list": _list,
+    "build": _build,
+    "check": _check,
+    "plan": _plan,
+    "voices": _voices,
+    "schema": _schema,
+    "cache": _cache,
+}
+"""Each command's function, by the name ``arguments.parser`` gives it."""
 
 
 class _Warnings(logging.Handler):

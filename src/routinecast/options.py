@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+DEFAULT_TIMEOUT_S = 60.0
+"""Seconds one line may take to synthesize before an engine counts as hung (``--timeout``)."""
 PACE_RANGE = (60, 300)
 """Words per minute a routine may ask for (``voice.rate``): from very slow to brisk."""
 

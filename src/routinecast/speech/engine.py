@@ -8,8 +8,9 @@ from typing import Protocol
 
 import numpy as np
 
-DEFAULT_TIMEOUT_S = 60.0
-"""Seconds one line may take to synthesize before an engine counts as hung."""
+from ..options import DEFAULT_TIMEOUT_S
+
+__all__ = ["DEFAULT_TIMEOUT_S", "Engine", "VoiceInfo", "VoiceSpec", "match_voice"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,176 @@
+"""The command line's arguments: every command, its options and its examples.
+
+Nothing heavy is imported here, so ``routinecast --help`` answers at once; the
+commands themselves (``cli.py``) import the pipeline when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .options import DEFAULT_TIMEOUT_S
+from .version import __version__
+
+ENGINES = "pyttsx3 (espeak-ng), piper (with its extra) or fake (a tone, for tests)"
+
+_EXAMPLES = {
+    "new": """
+examples:
+  routinecast new my-routine.yaml                       a commented routine that builds as it is
+  routinecast new neck.yaml --from psoas-stretch        start from a shipped routine
+""",
+    "list": """
+examples:
+  routinecast list                                      the shipped routines
+  routinecast new mine.yaml --from constructive-rest   copy one to change it
+""",
+    "build": """
+examples:
+  routinecast build scripts/constructive-rest.yaml      -> output/constructive-rest.mp3
+  routinecast build my.yaml -o out/my.mp3 --transcript out/my.vtt --timeline out/my.json
+  routinecast build my.yaml --set hold=45s --set rounds=2
+  routinecast build scripts/*.yaml --playlist output/all.m3u
+""",
+    "check": """
+examples:
+  routinecast check my.yaml                             everything but the audio, timing included
+  routinecast check --fast scripts/*.yaml               the files only, without speaking
+  routinecast check --json my.yaml
+""",
+    "plan": """
+examples:
+  routinecast plan my.yaml                              the timed table of the session
+  routinecast plan my.yaml --json | jq .duration_ms
+""",
+    "voices": """
+examples:
+  routinecast voices --lang en
+  routinecast voices --engine piper --json
+""",
+    "schema": """
+examples:
+  routinecast schema > routine.schema.json
+""",
+    "cache": """
+examples:
+  routinecast cache info
+  routinecast cache clear
+""",
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    """The ``routinecast`` argument parser; each command's ``run`` default names its function in ``cli``."""
+    top = argparse.ArgumentParser(
+        prog="routinecast", description="Turn guided-routine scripts into narrated audio, offline."
+    )
+    top.add_argument("--version", action="version", version=f"routinecast {__version__}")
+    commands = top.add_subparsers(metavar="COMMAND")
+
+    def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        p = commands.add_parser(
+            name,
+            help=summary,
+            description=description,
+            epilog=_EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        p.set_defaults(run=name)
+        return p
+
+    p = command("new", "write a new routine to start from", "Write a commented routine that builds as it is.")
+    p.add_argument("target", type=Path, metavar="NAME.yaml")
+    p.add_argument("--from", dest="source", metavar="SHIPPED", help="start from a shipped routine (see 'list')")
+
+    command("list", "list the shipped routines", "List the routines that ship with routinecast.")
+
+    p = command(
+        "build", "build routines into audio files", "Build routines into audio files (default: output/NAME.mp3)."
+    )
+    p.add_argument("routines", nargs="+", type=Path, metavar="ROUTINE.yaml")
+    p.add_argument("-o", "--output", type=Path, help="audio file to write (.mp3 or .wav); one routine only")
+    p.add_argument("--timeline", type=Path, metavar="FILE.json", help="also write the timeline as JSON")
+    p.add_argument("--transcript", type=Path, metavar="FILE.vtt|.srt", help="also write captions of what is said")
+    p.add_argument("--format", choices=("mp3", "wav"), help="output format (default: from the extension, else mp3)")
+    _engine_options(p)
+    p.add_argument("--sample-rate", type=int, help="output sample rate in Hz (default 44100)")
+    p.add_argument("--bitrate", type=int, help="MP3 bitrate in kbit/s (default 64)")
+    p.add_argument("--loudness", type=float, metavar="LUFS", help="programme loudness target (default -16)")
+    p.add_argument("--no-background", action="store_true", help="leave out the routine's background bed")
+    p.add_argument("--playlist", type=Path, metavar="FILE.m3u", help="also write an M3U playlist of what was built")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help=f"seconds one line may take to synthesize (default {DEFAULT_TIMEOUT_S:g})",
+    )
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress display (there is none unless stderr is a terminal)"
+    )
+    p.add_argument("--json", action="store_true", help="print what was built as JSON lines instead of a summary")
+
+    p = command("check", "validate routines without building", "Validate routines; exit 0 if all are valid, 2 if not.")
+    p.add_argument("routines", nargs="+", type=Path, metavar="ROUTINE.yaml")
+    p.add_argument("--fast", action="store_true", help="skip speaking the lines, so cues that clash are not found")
+    p.add_argument("--json", action="store_true", help="print the results as a JSON list")
+    _engine_options(p)
+
+    p = command(
+        "plan",
+        "print a routine's timing without writing audio",
+        "Print the session as a table of timed events, using the real engine's speech durations.",
+    )
+    p.add_argument("routine", type=Path, metavar="ROUTINE.yaml")
+    _engine_options(p)
+    p.add_argument("--sample-rate", type=int, help="sample rate to plan for (default 44100)")
+    p.add_argument("--json", action="store_true", help="print the timeline as JSON (the --timeline file of build)")
+
+    p = command("voices", "list the engines' voices", "List the voices the speech engines offer.")
+    p.add_argument("--lang", help="only voices for this language code prefix, e.g. en")
+    p.add_argument("--engine", metavar="NAME", help=f"only this engine's voices: {ENGINES} (default: every engine)")
+    p.add_argument("--json", action="store_true", help="print the voices as a JSON list")
+
+    command("schema", "print the JSON Schema of the routine format", "Print the routine format's JSON Schema.")
+
+    p = command("cache", "show or clear the speech cache", "Show or clear the speech cache.")
+    p.add_argument("action", choices=("info", "clear"))
+    p.add_argument("--cache-dir", type=Path, help="cache folder (default: $ROUTINECAST_CACHE or the user cache)")
+    return top
+
+
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--engine",
+        metavar="NAME",
+        help=f"speech engine for routines that name none: {ENGINES} (default: piper if installed, else pyttsx3)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="synthesize everything afresh")
+    p.add_argument("--cache-dir", type=Path, help="speech cache folder")
+    p.add_argument(
+        "-j", "--jobs", type=_count, help="worker processes for synthesis and encoding (default: one per core)"
+    )
+    p.add_argument(
+        "--set",
+        dest="parameters",
+        action="append",
+        type=_assignment,
+        default=[],
+        metavar="NAME=VALUE",
+        help="give a routine parameter a value, e.g. --set hold=45s (repeatable)",
+    )
+
+
+def _count(text: str) -> int:
+    """A whole number of at least 1, for argparse."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not '{text}'")
+    return int(text)
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    """``NAME=VALUE``, for ``--set``."""
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(f"must be NAME=VALUE, such as hold=45s, not '{text}'")
+    return name.strip(), value
