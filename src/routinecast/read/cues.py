@@ -14,7 +14,7 @@ from .fields import Fields, shown
 from .media import MAX_SOUNDS_SECONDS, inspect_audio
 
 _CUES = "{remaining: N}, {countdown: N}, {halfway: ...}, {at: 8s, say: ...} or {after: 1s, say: ...}"
-_CUE_KEYS = ("remaining", "countdown", "halfway", "at", "after", "say", "sound", "bell", "gain")
+CUE_KEYS = ("remaining", "countdown", "halfway", "at", "after", "say", "sound", "bell", "gain")
 
 
 class CueReader(Fields):
@@ -44,7 +44,7 @@ class CueReader(Fields):
         if isinstance(item, yaml.ScalarNode) and item.value == "halfway":
             return Cue("halfway", 0, None, where)
         reported = len(self.problems)
-        keys = self.mapping(item, "cue", _CUE_KEYS) if isinstance(item, yaml.MappingNode) else None
+        keys = self.mapping(item, "cue", CUE_KEYS) if isinstance(item, yaml.MappingNode) else None
         if keys is None:
             if not isinstance(item, yaml.MappingNode):
                 self.fail(item, f"unknown cue {shown(item)}; a cue is halfway, {_CUES}")

@@ -22,7 +22,7 @@ from .settings import SettingsReader
 from .steps import SESSION_FIELDS, StepReader
 from .text import MAX_DESCRIPTION, MAX_LEXICON, MAX_LEXICON_WORD, MAX_NAME, MAX_RESPELLING, MAX_TITLE
 
-_TOP_KEYS = (
+TOP_KEYS = (
     "title",
     "description",
     "author",
@@ -58,7 +58,7 @@ class _Validator(StepReader, SettingsReader):
 
     def routine(self) -> Routine:
         root = self.composition.root
-        keys = self.mapping(root, "routine", _TOP_KEYS)
+        keys = self.mapping(root, "routine", TOP_KEYS)
         if keys is None:
             raise RoutineError(self.problems)
         for required in ("title", "steps"):

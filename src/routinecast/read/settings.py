@@ -16,12 +16,12 @@ from .fields import Fields, shown
 from .text import MAX_FILL, MAX_NAME
 
 NOISES = ("brown", "pink", "white")
-_BACKGROUND_KEYS = ("noise", "file", "level", "duck", "fade")
-_TAG_KEYS = ("track", "disc", "year", "genre")
-_VOICE_KEYS = ("engine", "name", "model", "rate", "volume", "gap")
-_CUE_VOICE_KEYS = ("engine", "name", "model", "rate", "volume")
-_OUTPUT_KEYS = ("format", "sample_rate", "bitrate", "head", "tail", "album", "loudness")
-_CUE_WORD_KEYS = (
+BACKGROUND_KEYS = ("noise", "file", "level", "duck", "fade")
+TAG_KEYS = ("track", "disc", "year", "genre")
+VOICE_KEYS = ("engine", "name", "model", "rate", "volume", "gap")
+CUE_VOICE_KEYS = ("engine", "name", "model", "rate", "volume")
+OUTPUT_KEYS = ("format", "sample_rate", "bitrate", "head", "tail", "album", "loudness")
+CUE_WORD_KEYS = (
     "halfway",
     "remaining",
     "remaining_one",
@@ -44,7 +44,7 @@ _NUMBER_WORDS = ("second", "seconds", "minute", "minutes", "round_name")
 class SettingsReader(Fields):
     """Reads the mappings of a routine's settings into their typed options."""
 
-    def voice(self, node: yaml.Node, what: str = "voice", allowed: tuple[str, ...] = _VOICE_KEYS) -> Voice:
+    def voice(self, node: yaml.Node, what: str = "voice", allowed: tuple[str, ...] = VOICE_KEYS) -> Voice:
         keys = self.mapping(node, what, allowed) or {}
         values: dict[str, Any] = {}
         if "engine" in keys:
@@ -77,7 +77,7 @@ class SettingsReader(Fields):
         return Voice(**{k: v for k, v in values.items() if v is not None})
 
     def output(self, node: yaml.Node) -> Output:
-        keys = self.mapping(node, "output", _OUTPUT_KEYS) or {}
+        keys = self.mapping(node, "output", OUTPUT_KEYS) or {}
         values: dict[str, Any] = {}
         if "format" in keys:
             fmt = self.text(keys["format"][1], "output.format")
@@ -110,7 +110,7 @@ class SettingsReader(Fields):
             values[name] = value
 
     def background(self, node: yaml.Node) -> Background | None:
-        keys = self.mapping(node, "background", _BACKGROUND_KEYS)
+        keys = self.mapping(node, "background", BACKGROUND_KEYS)
         if keys is None:
             return None
         values: dict[str, Any] = {}
@@ -135,7 +135,7 @@ class SettingsReader(Fields):
         return Background(**values)
 
     def tags(self, node: yaml.Node) -> Tags:
-        keys = self.mapping(node, "tags", _TAG_KEYS) or {}
+        keys = self.mapping(node, "tags", TAG_KEYS) or {}
         values: dict[str, Any] = {}
         for name in ("track", "disc"):
             if name in keys:
@@ -151,12 +151,12 @@ class SettingsReader(Fields):
         return Tags(**{k: v for k, v in values.items() if v is not None})
 
     def cue_words(self, node: yaml.Node) -> CueWords:
-        keys = self.mapping(node, "cues", _CUE_WORD_KEYS) or {}
+        keys = self.mapping(node, "cues", CUE_WORD_KEYS) or {}
         fields = frozenset({"side", "round", "rounds"})
         values: dict[str, Any] = {}
         if "voice" in keys:
-            values["voice"] = self.voice(keys["voice"][1], "cues.voice", _CUE_VOICE_KEYS)
-        for name in _CUE_WORD_KEYS[:-2]:
+            values["voice"] = self.voice(keys["voice"][1], "cues.voice", CUE_VOICE_KEYS)
+        for name in CUE_WORD_KEYS[:-2]:
             if name in keys:
                 if name in _NUMBER_WORDS or name == "last_round":
                     own = frozenset({"n"} if name != "last_round" else ())

@@ -16,7 +16,7 @@ BREATH_CUES = ("words", "count", "tone")
 SESSION_FIELDS = frozenset({"session_time", "exercise", "exercises"})
 """Placeholders every spoken line may use: the session's length, the section's number and their count."""
 STEP_KINDS = ("say", "pause", "section", "repeat", "sides", "hold", "breathe", "bell", "sound")
-_STEP_KEYS = {
+STEP_KEYS = {
     "say": ("say",),
     "pause": ("pause",),
     "section": ("section",),
@@ -27,7 +27,7 @@ _STEP_KEYS = {
     "bell": ("bell",),
     "sound": ("sound", "gain"),
 }
-_BREATHE_KEYS = ("in", "hold", "out", "rest", "cycles", "cue")
+BREATHE_KEYS = ("in", "hold", "out", "rest", "cycles", "cue")
 
 
 class StepReader(CueReader):
@@ -99,7 +99,7 @@ class StepReader(CueReader):
         else:
             self.fail(node, f"step has both '{kinds[0]}' and '{kinds[1]}'; split it into two steps")
             return None
-        keys = self.mapping(node, f"'{kind}' step", _STEP_KEYS[kind])
+        keys = self.mapping(node, f"'{kind}' step", STEP_KEYS[kind])
         if keys is None:
             return None
         return self._readers[kind](keys, where, fields, weight)
@@ -165,7 +165,7 @@ class StepReader(CueReader):
 
     def step_breathe(self, keys, where, fields, weight) -> Step | None:
         node = keys["breathe"][1]
-        parts = self.mapping(node, "breathe", _BREATHE_KEYS)
+        parts = self.mapping(node, "breathe", BREATHE_KEYS)
         if parts is None:
             return None
         for required in ("in", "out"):
