@@ -18,7 +18,9 @@ LOUDNESS_RANGE = (-36.0, -6.0)
 """Loudness targets (LUFS) a session may ask for."""
 MAX_SESSION_MS = 12 * 3_600_000
 """The longest session routinecast builds."""
-SOUND_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
+FFMPEG_SUFFIXES = (".m4a", ".aac", ".webm")
+"""Audio files libsndfile cannot read, decoded through pydub by an ffmpeg on PATH."""
+SOUND_SUFFIXES = (".wav", ".flac", ".ogg", ".opus", ".mp3", ".aiff", ".aif", *FFMPEG_SUFFIXES)
 """Audio files a routine may use as sounds or a background bed."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 """Cover images."""

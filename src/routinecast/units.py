@@ -27,6 +27,21 @@ MAX_DURATION_MS = 1000 * 3_600_000
 _TOO_LONG = f"must be at most {MAX_DURATION_MS // 3_600_000}h"
 
 
+_WORDS = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*(h|hours?|hrs?|m|minutes?|mins?|s|seconds?|secs?|ms|milliseconds?)\s*$", re.I
+)
+
+
+def duration_in_words(text: str) -> str | None:
+    """How a length written in words (``30 seconds``, ``2 mins``) is written as a duration (``30s``), or ``None``."""
+    match = _WORDS.match(text)
+    if not match or (len(match[2]) <= 2 and not any(c.isspace() for c in text)):  # 90h is written right
+        return None
+    unit = match[2].lower()
+    short = "ms" if unit.startswith(("ms", "milli")) else unit[0]
+    return f"{match[1]}{short}"
+
+
 def parse_duration_ms(value: object) -> int:
     """Milliseconds in ``value`` (seconds as a number, or a string with units).
 

@@ -21,6 +21,7 @@ import yaml
 
 from ..errors import Problem, RoutineError
 from .document import Document, cut, read_document, read_value
+from .fields import COMMA_IN_FLOW
 from .parameters import Filler, Scope
 
 MAX_INCLUDE_DEPTH = 10
@@ -157,11 +158,7 @@ class _Composer(Filler):
             if key.value == "use":
                 continue
             if key.value not in declared:
-                hint = difflib.get_close_matches(str(key.value), declared, n=1)
-                tip = f"did you mean '{hint[0]}'?" if hint else f"its parameters: {', '.join(declared) or 'none'}"
-                if " " in str(key.value) and item.flow_style:  # "{tip: Knees in, back flat}" splits at the comma
-                    tip = "inside { } a comma ends the value, so put text with a comma in quotes"
-                self.fail(key, f"block '{name}' has no parameter {cut(str(key.value))!r}; {tip}")
+                self.unknown(key, item, declared, f"block '{name}'")
                 continue
             values[key.value] = self.fill(value, scope)
         if not self.required(values, declared, item, f"block '{name}'", "write '{name}: ...' beside 'use'"):
@@ -169,6 +166,14 @@ class _Composer(Filler):
         inner = Scope(values, scope.blocks, scope.files, (*scope.using, name))
         steps = self.steps(block["steps"], inner)
         return list(steps.value) if isinstance(steps, yaml.SequenceNode) else [steps]
+
+    def unknown(self, key: yaml.Node, mapping: yaml.MappingNode, declared: dict, what: str) -> None:
+        """Report ``key``, given for a parameter ``what`` does not declare."""
+        hint = difflib.get_close_matches(str(key.value), declared, n=1)
+        tip = f"did you mean '{hint[0]}'?" if hint else f"its parameters: {', '.join(declared) or 'none'}"
+        if " " in str(key.value) and mapping.flow_style:  # {tip: Knees in, back flat} splits at the comma
+            tip = COMMA_IN_FLOW
+        self.fail(key, f"{what} has no parameter {cut(str(key.value))!r}; {tip}")
 
     def include(self, item: yaml.MappingNode, keys: dict, scope: Scope) -> list[yaml.Node]:
         unknown = [k for k in keys if k not in ("include", "with")]
@@ -208,10 +213,7 @@ class _Composer(Filler):
             self.fail(given, "'with' must be a mapping of the included file's parameters to values")
         for key, value in given.value if isinstance(given, yaml.MappingNode) else ():
             if key.value not in declared:
-                known = ", ".join(declared) or "none"
-                self.fail(
-                    key, f"included file '{name}' has no parameter {cut(str(key.value))!r}; its parameters: {known}"
-                )
+                self.unknown(key, given, declared, f"included file '{name}'")
                 continue
             values[key.value] = self.fill(value, scope)
         if not self.required(values, declared, item, f"included file '{name}'", "write '{name}: ...' under 'with'"):

@@ -111,6 +111,8 @@ def read_document(path: str | Path, name: str | None = None) -> Document:
         raise RoutineError(Problem(name, exc.mark.line + 1, exc.mark.column + 1, exc.message)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if (exc.context or "").startswith("while scanning a quoted scalar") and exc.context_mark:
+            mark = exc.context_mark  # where the quote opens, not the end of the file where the scanner gave up
         message = f"YAML syntax error: {syntax_message(exc)}"
         raise RoutineError(Problem(name, mark.line + 1, mark.column + 1, message)) from None
     except yaml.reader.ReaderError as exc:  # a control character YAML forbids
@@ -159,6 +161,8 @@ _KINDS |= {"null": yaml.ScalarNode, "seq": yaml.SequenceNode, "map": yaml.Mappin
 _TAGS = {_YAML + name: kind for name, kind in _KINDS.items()}
 _READ_AS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]")
+"""A number written with a leading zero (010): YAML 1.1, which PyYAML reads, takes 010 for octal 8."""
 # C0 and C1 controls but tab, line feed, carriage return and next line (U+0085), which are whitespace.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _ALIASES_TOO_BIG = f"aliases expand the routine to over {MAX_NODES} values; write the values out or use fewer aliases"
@@ -329,6 +333,11 @@ def _scalar_problem(document: Document, node: yaml.ScalarNode) -> str | None:
     if control:
         return f"escape \\x{ord(control[0]):02x} is a control character, not text; remove it"
     kind = node.tag.removeprefix(_YAML)
+    if kind in ("int", "float") and _LEADING_ZERO.match(node.value):
+        return (
+            f"{node.value} starts with 0, which YAML reads as an octal or odd number; "
+            f"write {node.value.lstrip('+-0') or '0'}, or put it in quotes if it is text"
+        )
     if kind in ("int", "float") and sum(c.isdigit() for c in node.value) > MAX_NUMBER_DIGITS:
         return f"number has over {MAX_NUMBER_DIGITS} digits; write a smaller number, or quote it if it is text"
     try:

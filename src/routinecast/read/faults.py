@@ -74,8 +74,9 @@ def syntax_message(exc: yaml.MarkedYAMLError) -> str:
     if problem.startswith("but found another document"):
         return "found a second document ('---'); a routine is one document, so remove the second"
     if "cannot start any token" in problem:
-        fix = "indent with spaces, not tabs" if "'\\t'" in problem else "put text that starts with it in quotes"
-        return f"{problem}; {fix}"
+        if "'\\t'" in problem:
+            return "a tab is used here to indent; YAML indents with spaces only, so replace the tab with spaces"
+        return f"{problem}; put text that starts with it in quotes"
     if problem.startswith("mapping values are not allowed"):
         return "found ': ' inside a value; put text that contains ': ' in quotes, or check the indentation"
     if problem.startswith("expected <block end>"):
@@ -91,7 +92,7 @@ def syntax_message(exc: yaml.MarkedYAMLError) -> str:
             f"close the '{bracket}' opened at {at}, and put text with ':' or ',' in quotes"
         )
     if context.startswith("while scanning a quoted scalar") and problem.startswith("found unexpected"):
-        return f"the quoted text opened at {at} is never closed; add the closing quote"
+        return "the quoted text that starts here is never closed; add the closing quote where the text ends"
     if context.startswith("while scanning a simple key"):
         return f"no ': ' after the key at {at}; a key is one line of at most 1024 characters, then ': '"
     if context.startswith(("while scanning an anchor", "while scanning an alias")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import re
 import string
 from collections.abc import Callable
 from pathlib import Path
@@ -14,11 +15,26 @@ import yaml
 
 from ..errors import Problem
 from ..options import Where
-from ..units import DURATION_HINT, parse_db, parse_duration_ms
+from ..units import DURATION_HINT, duration_in_words, parse_db, parse_duration_ms
 from .document import MAX_TEXT, Document, cut
 from .media import Unusable
 from .text import INVISIBLE, clean_text, length_problem, nothing_to_say
 
+SYNONYMS = {
+    "inhale": "in",
+    "exhale": "out",
+    "breaths": "cycles",
+    "rounds": "cycles",
+    "times": "cycles",
+    "text": "say",
+    "speak": "say",
+    "wait": "pause",
+    "duration": "hold",
+    "chapter": "section",
+}
+"""Words a writer reaches for, and the key they mean: a did-you-mean that spelling alone would not find."""
+COMMA_IN_FLOW = "inside { } a comma ends the value, so put text with a comma in quotes"
+"""What is said of a key that is the tail of a text cut at a comma in a flow mapping."""
 MAX_NUMBER = 10**15
 """Largest magnitude a number field reads, bounded or not; past it a value is a slip and arithmetic overflows."""
 
@@ -58,8 +74,12 @@ class Fields:
                 continue
             name = key.value
             if name not in allowed:
-                hint = difflib.get_close_matches(name, allowed, n=1)
+                hint = (
+                    [SYNONYMS[name]] if SYNONYMS.get(name) in allowed else difflib.get_close_matches(name, allowed, n=1)
+                )
                 tip = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(allowed)}"
+                if " " in name and node.flow_style and value.tag.endswith(":null"):  # {say: Hi, there}
+                    tip = f"; {COMMA_IN_FLOW}"
                 self.fail(key, f"unknown key '{cut(name)}' in {what}{tip}")
                 continue
             out[name] = (key, value)
@@ -146,8 +166,13 @@ class Fields:
                 self.fail(node, f"unknown placeholder {written}; did you mean {{{hint[0]}}}?")
             else:
                 usable = ", ".join("{" + f + "}" for f in sorted(fields))
-                tip = f"usable here: {usable}" if usable else "none is usable here; write {{ and }} for literal braces"
-                self.fail(node, f"unknown placeholder {written}; {tip}")
+                braces = "{{" + written[1:-1] + "}}"
+                tip = f"for the braces themselves write {braces}"
+                if re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                    tip += f", or declare '{name}' under parameters"
+                self.fail(
+                    node, f"unknown placeholder {written}; {tip}" + (f" (usable here: {usable})" if usable else "")
+                )
         return ok
 
     def duration(self, node: yaml.Node, what: str, allow_zero: bool = False) -> int | None:
@@ -157,7 +182,9 @@ class Fields:
                 raise ValueError(f"must be {DURATION_HINT}")
             ms = parse_duration_ms(value)
         except ValueError as exc:
-            self.fail(node, f"'{what}' {exc}; got {shown(node)}")
+            written = f"{exc}; got {shown(node)}"
+            better = duration_in_words(str(value)) if isinstance(value, str) else None
+            self.fail(node, f"'{what}' {written}; write {better}" if better else f"'{what}' {written}")
             return None
         if ms < 0 or (ms == 0 and not allow_zero):
             limit = "zero or more" if allow_zero else "longer than zero"
@@ -245,5 +272,7 @@ def shown(node: yaml.Node) -> str:
         value = cut(node.value)
         if not value and not node.style:
             return "nothing"
+        if node.tag.endswith(":bool") and not node.style:  # yes, no, on, off: YAML 1.1's booleans
+            return f"{value} (which YAML reads as true or false)"
         return repr(value) if node.style else value
     return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"

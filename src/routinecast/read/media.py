@@ -15,7 +15,9 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import stat
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +26,7 @@ from typing import BinaryIO
 import numpy as np
 import soundfile
 
+from ..formats import FFMPEG_SUFFIXES
 from ..units import format_ms
 
 MAX_COVER_BYTES = 10_000_000
@@ -106,6 +109,9 @@ def inspect_audio(path: Path) -> float:
     with _opened(path) as (handle, size):
         if size == 0:
             raise Unusable("is empty; use a wav, flac, ogg or mp3 file with sound in it")
+        if path.suffix.lower() in FFMPEG_SUFFIXES:
+            samples, rate = decode_with_ffmpeg(path)
+            return len(samples) / rate
         try:
             # By descriptor: libsndfile reads it natively (a Python file object would run its seeks through
             # callbacks that print tracebacks on a malformed file).
@@ -120,6 +126,38 @@ def inspect_audio(path: Path) -> float:
                 return audio.frames / audio.samplerate
         except soundfile.LibsndfileError as exc:
             raise Unusable(f"cannot be read as audio ({_reason(exc)}); use wav, flac, ogg or mp3") from None
+
+
+def decode_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
+    """A file libsndfile cannot read (m4a, aac, webm), decoded by ffmpeg through pydub: float32 samples
+    (frames by channels) and their rate. Raises :class:`Unusable` without an ffmpeg, or when the file
+    cannot be decoded or breaks a limit; at most one second past the longest allowed sound is decoded."""
+    if shutil.which("ffmpeg") is None:
+        kind = path.suffix.lower().lstrip(".")
+        raise Unusable(
+            f"is an {kind} file, which needs ffmpeg to read; install ffmpeg (apt install ffmpeg) "
+            "or convert the file to wav, flac or ogg"
+        )
+    with warnings.catch_warnings():  # pydub warns about a missing avconv even when ffmpeg is there
+        warnings.simplefilter("ignore")
+        from pydub import AudioSegment
+        from pydub.exceptions import CouldntDecodeError
+    try:
+        segment = AudioSegment.from_file(str(path), duration=MAX_AUDIO_SECONDS + 1)
+    except (CouldntDecodeError, IndexError, OSError) as exc:
+        raise Unusable(
+            f"cannot be decoded by ffmpeg ({str(exc).splitlines()[0][:100]}); convert it to wav or flac"
+        ) from None
+    scale = float(1 << (8 * segment.sample_width - 1))
+    samples = np.array(segment.get_array_of_samples(), dtype=np.float32).reshape(-1, segment.channels) / scale
+    if len(samples) > MAX_AUDIO_SECONDS * segment.frame_rate:
+        raise Unusable(
+            f"is over {MAX_AUDIO_SECONDS // 60} minutes long; trim it to at most {MAX_AUDIO_SECONDS // 60} minutes"
+        )
+    problem = audio_problem(segment.frame_rate, segment.channels, len(samples))
+    if problem:
+        raise Unusable(problem)
+    return samples, segment.frame_rate
 
 
 def audio_problem(rate: int, channels: int, frames: int) -> str | None:

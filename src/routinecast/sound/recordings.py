@@ -9,7 +9,8 @@ import soundfile
 import soxr
 
 from ..errors import RoutineError
-from ..read.media import SCAN_FRAMES, audio_problem
+from ..formats import FFMPEG_SUFFIXES
+from ..read.media import SCAN_FRAMES, Unusable, audio_problem, decode_with_ffmpeg
 from ..speech.clips import fade_edges
 from . import loudness
 
@@ -27,6 +28,12 @@ def decode_audio(path: Path, sample_rate: int) -> np.ndarray:
     declares are ever read. Raises ``soundfile.LibsndfileError`` when the file
     cannot be decoded, :class:`RoutineError` when it breaks a limit.
     """
+    if path.suffix.lower() in FFMPEG_SUFFIXES:
+        try:
+            samples, rate = decode_with_ffmpeg(path)
+        except Unusable as exc:
+            raise RoutineError(f"{path}: {exc}") from None
+        return soxr.resample(samples.mean(axis=1), rate, sample_rate, "HQ").astype(np.float32, copy=False)
     with soundfile.SoundFile(str(path)) as audio:
         rate, frames = audio.samplerate, audio.frames
         problem = audio_problem(rate, audio.channels, frames)
