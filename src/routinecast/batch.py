@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .build import BuildResult, Settings, build
+from .build import BuildResult, build
 from .errors import RoutinecastError
+from .settings import Settings
 from .write.files import Staging
 
 

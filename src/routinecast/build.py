@@ -23,17 +23,17 @@ from .errors import Problem, RoutineError
 from .formats import MAX_SESSION_MS, frame_samples
 from .mix import mixer
 from .mix.background import Bed
-from .model import Routine, Where
+from .model import Routine
 from .pool import Pool
 from .read.routine import load_routine
 from .script.expansion import expand, tells_session_time
 from .script.timeline import Timeline, layout
+from .settings import Settings, with_overrides
 from .signals import Finishing
 from .sound.bank import AudioBank
 from .sound.levelling import Codec
 from .sound.narration import narrate
-from .speech.engine import DEFAULT_TIMEOUT_S
-from .speech.engines import default_engine, open_engine, registered
+from .speech.engines import open_engine
 from .units import format_ms
 from .write import captions, encoder
 from .write.files import Staging, check_outputs
@@ -47,34 +47,6 @@ PARALLEL_SECONDS = 120
 SESSION_TIME_TRIES = 3
 """Times a routine that says ``{session_time}`` is laid out to find the length it says (two suffice but
 for a length on the edge of a minute)."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How to build; every field has a sensible default."""
-
-    engine: str | None = None
-    """Speech engine for routines that name none; ``None`` for ``speech.engines.default_engine()``."""
-    cache_dir: Path | None = None
-    """Speech cache folder; ``None`` for the default (``$ROUTINECAST_CACHE`` or the user cache)."""
-    use_cache: bool = True
-    """False to synthesize everything afresh (into a throwaway folder)."""
-    jobs: int | None = None
-    """Worker processes for synthesis and for encoding; ``None`` for one per core."""
-    timeout: float = DEFAULT_TIMEOUT_S
-    """Seconds one line may take to synthesize before the engine counts as hung."""
-    sample_rate: int | None = None
-    """Overrides ``output.sample_rate``."""
-    bitrate: int | None = None
-    """Overrides ``output.bitrate``."""
-    format: str | None = None
-    """``mp3`` or ``wav``; overrides the routine and the output's extension."""
-    loudness: float | None = None
-    """Overrides ``output.loudness`` (LUFS)."""
-    background: bool = True
-    """False to leave out the routine's background bed."""
-    parameters: tuple[tuple[str, str], ...] = ()
-    """``(name, value)`` pairs from ``--set``: values (read as YAML) for the routine's ``parameters``."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +92,7 @@ def check(path: str | Path, settings: Settings = Settings(), fast: bool = False)
     speaking (and returns no timeline): cues that clash are not found then.
     """
     if fast:
-        expand(_with_overrides(load_routine(path, settings.parameters), settings))
+        expand(with_overrides(load_routine(path, settings.parameters), settings))
         return None
     return plan(path, settings, level=False).timeline
 
@@ -140,7 +112,7 @@ def plan(
     ``level=False`` skips the voice measurement and levelling, which change no
     length: the timeline is the same, the bank's speech is not levelled.
     """
-    routine = _with_overrides(load_routine(path, settings.parameters), settings)
+    routine = with_overrides(load_routine(path, settings.parameters), settings)
     items = expand(routine)
     owned = stack is None
     stack = stack or ExitStack()
@@ -245,49 +217,6 @@ def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress 
     if progress:
         chunks = _counting(chunks, timeline.length, progress)
     encoder.encode(path, chunks, timeline.sample_rate, fmt, routine.output.bitrate, wav_info(routine))
-
-
-def _with_overrides(routine: Routine, settings: Settings) -> Routine:
-    # Engines are settled first: the lexicon a line is respelled with depends on its voice's engine.
-    if settings.engine and settings.engine not in registered():
-        raise RoutineError(f"--engine {settings.engine}: no such engine; choose one of: {', '.join(registered())}")
-    narrator = routine.voice.engine or settings.engine or default_engine()
-    for voice in (routine.voice, routine.cues.voice):
-        if voice and voice.engine and voice.engine not in registered():
-            at = voice.engine_at or Where("voice", 1, 1)
-            known = ", ".join(registered())
-            problem = f"engine '{voice.engine}' is not installed; choose one of: {known}"
-            raise RoutineError(Problem(at.file or routine.source, at.line, at.col, problem))
-    cues = routine.cues
-    if cues.voice:  # the cue voice takes the narrator's engine and pace unless it names its own
-        own = cues.voice.rate is not None
-        pace = (cues.voice.rate, cues.voice.rate_at) if own else (routine.voice.rate, routine.voice.rate_at)
-        voice = dataclasses.replace(cues.voice, engine=cues.voice.engine or narrator, rate=pace[0], rate_at=pace[1])
-        cues = dataclasses.replace(cues, voice=voice)
-    routine = dataclasses.replace(routine, voice=dataclasses.replace(routine.voice, engine=narrator), cues=cues)
-    if not settings.background:
-        routine = dataclasses.replace(routine, background=None)
-    changes: dict[str, object] = {}
-    if settings.sample_rate:
-        _check("--sample-rate", formats.sample_rate_problem(settings.sample_rate))
-        changes["sample_rate"] = settings.sample_rate
-    if settings.bitrate:
-        rate = changes.get("sample_rate", routine.output.sample_rate)
-        _check("--bitrate", formats.bitrate_problem(settings.bitrate, rate))
-        changes["bitrate"] = settings.bitrate
-    if settings.format:
-        changes["format"] = settings.format
-    if settings.loudness is not None:
-        _check("--loudness", formats.loudness_problem(settings.loudness))
-        changes["loudness"] = settings.loudness
-    if not changes:
-        return routine
-    return dataclasses.replace(routine, output=dataclasses.replace(routine.output, **changes))
-
-
-def _check(option: str, problem: str | None) -> None:
-    if problem:
-        raise RoutineError(f"{option} {problem}")
 
 
 def _codec(routine: Routine) -> Codec | None:

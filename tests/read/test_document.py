@@ -13,7 +13,8 @@ import tracemalloc
 import pytest
 
 from routinecast.cli import main
-from routinecast.read.document import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_TEXT
+from routinecast.read.document import MAX_FILE_BYTES, MAX_TEXT
+from routinecast.read.loader import MAX_DEPTH, MAX_NODES
 
 STEPS = "steps:\n  - say: Hi.\n"
 

@@ -16,6 +16,8 @@ import yaml
 
 from ..errors import Problem, RoutineError
 from .faults import not_text, syntax_message
+from .loader import YAML_TAG, LimitError, Loader
+from .merges import merge_keys
 
 MAX_FILE_BYTES = 250_000
 """Largest routine file read at all, in bytes; a real routine is a few kilobytes.
@@ -23,15 +25,6 @@ MAX_FILE_BYTES = 250_000
 PyYAML's pure-Python scanner needs up to about 2 microseconds a byte, so this
 keeps the worst file well under a second.
 """
-MAX_NODES = 10_000
-"""Most values (scalars, lists, mappings) a routine may hold, counting every value an alias repeats.
-
-This bounds the work of everything after parsing: a few hundred bytes of nested
-aliases ("billion laughs") would otherwise stand for billions of values. Parsing
-takes about 40 microseconds a value, so this also bounds parse time.
-"""
-MAX_DEPTH = 100
-"""Deepest nesting of lists and mappings (each ``repeat`` or ``sides`` adds two levels)."""
 MAX_TEXT = 10_000
 """Longest single value, key or text, in characters."""
 QUOTED_CHARS = 60
@@ -105,9 +98,9 @@ def read_document(path: str | Path, name: str | None = None) -> Document:
         ) from None
     loader = None
     try:
-        loader = _Loader(text, name)
+        loader = Loader(text, name)
         root = loader.get_single_node()
-    except _LimitError as exc:
+    except LimitError as exc:
         raise RoutineError(Problem(name, exc.mark.line + 1, exc.mark.column + 1, exc.message)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -142,10 +135,10 @@ def read_value(text: str, name: str) -> yaml.Node:
 
     It is read as YAML, so ``2`` is a number and ``45s`` a text, like the same value in a routine.
     """
-    loader = _Loader(text, name)
+    loader = Loader(text, name)
     try:
         node = loader.get_single_node()
-    except (yaml.YAMLError, _LimitError, ValueError, RecursionError):
+    except (yaml.YAMLError, LimitError, ValueError, RecursionError):
         node = None
     finally:
         loader.dispose()
@@ -155,91 +148,15 @@ def read_value(text: str, name: str) -> yaml.Node:
     return node
 
 
-_YAML = "tag:yaml.org,2002:"
 _KINDS = {"str": yaml.ScalarNode, "int": yaml.ScalarNode, "float": yaml.ScalarNode, "bool": yaml.ScalarNode}
 _KINDS |= {"null": yaml.ScalarNode, "seq": yaml.SequenceNode, "map": yaml.MappingNode}
-_TAGS = {_YAML + name: kind for name, kind in _KINDS.items()}
+_TAGS = {YAML_TAG + name: kind for name, kind in _KINDS.items()}
 _READ_AS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]")
 """A number written with a leading zero (010): YAML 1.1, which PyYAML reads, takes 010 for octal 8."""
 # C0 and C1 controls but tab, line feed, carriage return and next line (U+0085), which are whitespace.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
-_ALIASES_TOO_BIG = f"aliases expand the routine to over {MAX_NODES} values; write the values out or use fewer aliases"
-_TOO_BIG = f"routine has over {MAX_NODES} values; split it into smaller routines"
-
-
-class _LimitError(Exception):
-    """Composing stopped at ``mark``: a limit was crossed or a value cannot be read."""
-
-    def __init__(self, mark: yaml.Mark, message: str):
-        super().__init__(message)
-        self.mark = mark
-        self.message = message
-
-
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, bounded by ``MAX_DEPTH`` and ``MAX_NODES``, and without dates.
-
-    Its marks carry the file's name as the user gave it, so a node read from an
-    included file is reported in that file.
-
-    Every value is counted as it is composed; an alias counts all the values it
-    repeats (``sizes``), so the count is what a walk of the tree would visit.
-    An alias to a value still being composed (``open``) would make a cycle.
-    """
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regex) for tag, regex in resolvers if tag != _YAML + "timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-    def __init__(self, stream: str, name: str):
-        super().__init__(stream)
-        self.name = name
-        self.depth = 0
-        self.nodes = 0
-        self.sizes: dict[str, int] = {}
-        self.open: set[str] = set()
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        event = self.peek_event()
-        anchor = event.anchor
-        if isinstance(event, yaml.AliasEvent):
-            if anchor in self.open:
-                raise _LimitError(
-                    event.start_mark,
-                    f"recursive alias '*{anchor}' (its value would contain itself); write the values out",
-                )
-            self._count(event, self.sizes.get(anchor, 0), _ALIASES_TOO_BIG)
-            return super().compose_node(parent, index)
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise _LimitError(event.start_mark, f"lists and mappings nested over {MAX_DEPTH} deep; flatten them")
-        start = self.nodes
-        self._count(event, 1, _TOO_BIG)
-        if anchor is not None:
-            self.open.add(anchor)
-        node = super().compose_node(parent, index)
-        if anchor is not None:
-            self.open.discard(anchor)
-            self.sizes[anchor] = self.nodes - start
-        self.depth -= 1
-        return node
-
-    def _count(self, event: yaml.Event, size: int, message: str) -> None:
-        self.nodes += size
-        if self.nodes > MAX_NODES:
-            raise _LimitError(event.start_mark, message)
-
-    def scan_flow_scalar_non_spaces(self, double: bool, start_mark: yaml.Mark) -> list[str]:
-        try:
-            return super().scan_flow_scalar_non_spaces(double, start_mark)
-        except ValueError:  # chr() of an escape past U+10FFFF; the reader stands on its hex digits
-            mark = self.get_mark()
-            mark.column -= 2
-            message = f"escape \\U{self.prefix(8)} is past the last character \\U0010FFFF; fix it"
-            raise _LimitError(mark, message) from None
 
 
 def _structure_problems(document: Document) -> list[Problem]:
@@ -255,10 +172,10 @@ def _structure_problems(document: Document) -> list[Problem]:
         if id(node) in seen:  # an alias: checked once, where its anchor is
             continue
         seen.add(id(node))
-        if node.tag == _YAML + "merge":  # '<<' as a value, not a key: plain text
-            node.tag = _YAML + "str"
+        if node.tag == YAML_TAG + "merge":  # '<<' as a value, not a key: plain text
+            node.tag = YAML_TAG + "str"
         if _TAGS.get(node.tag) is not type(node):
-            tag = node.tag.replace(_YAML, "!!")
+            tag = node.tag.replace(YAML_TAG, "!!")
             what = (
                 "is not allowed; a routine is plain YAML data"
                 if node.tag not in _TAGS
@@ -270,7 +187,7 @@ def _structure_problems(document: Document) -> list[Problem]:
             if message:
                 problems.append(document.problem(node, message))
         elif isinstance(node, yaml.MappingNode):
-            _merge(document, node, problems, set())
+            problems.extend(merge_keys(document.problem, node))
             first: dict[str, yaml.Node] = {}
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.value in first:
@@ -286,39 +203,6 @@ def _structure_problems(document: Document) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line, p.col))
 
 
-def _merge(document: Document, node: yaml.MappingNode, problems: list[Problem], done: set[int]) -> None:
-    """Replace each merge key (``<<: *defaults``) in ``node`` with the keys it brings, in place.
-
-    Keys written in the mapping itself win over merged ones, and of several merged
-    mappings (``<<: [*a, *b]``) the first listed wins, as YAML's merge key says.
-    A merged mapping is flattened before it is used, so merges may nest.
-    """
-    if id(node) in done:
-        return
-    done.add(id(node))
-    own = [(key, value) for key, value in node.value if key.tag != _YAML + "merge"]
-    if len(own) == len(node.value):
-        return
-    written = {key.value for key, _ in own if isinstance(key, yaml.ScalarNode)}
-    merged: list[tuple[yaml.Node, yaml.Node]] = []
-    for key, value in node.value:
-        if key.tag != _YAML + "merge":
-            continue
-        sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
-        for source in sources:
-            if not isinstance(source, yaml.MappingNode):
-                message = "'<<' merges mappings only; write '<<: *name' for an anchored mapping"
-                problems.append(document.problem(source, message))
-                continue
-            _merge(document, source, problems, done)
-            for pair in source.value:
-                name = pair[0].value if isinstance(pair[0], yaml.ScalarNode) else None
-                if name not in written:
-                    written.add(name)
-                    merged.append(pair)
-    node.value = merged + own
-
-
 def _scalar_problem(document: Document, node: yaml.ScalarNode) -> str | None:
     """Why the scalar cannot be used, or ``None`` once it is constructed."""
     if len(node.value) > MAX_TEXT:
@@ -332,7 +216,7 @@ def _scalar_problem(document: Document, node: yaml.ScalarNode) -> str | None:
     control = _CONTROL.search(node.value)
     if control:
         return f"escape \\x{ord(control[0]):02x} is a control character, not text; remove it"
-    kind = node.tag.removeprefix(_YAML)
+    kind = node.tag.removeprefix(YAML_TAG)
     if kind in ("int", "float") and _LEADING_ZERO.match(node.value):
         return (
             f"{node.value} starts with 0, which YAML reads as an octal or odd number; "

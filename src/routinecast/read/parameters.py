@@ -16,7 +16,8 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problem, RoutineError
-from .document import MAX_NODES, MAX_TEXT, Document, cut
+from .document import MAX_TEXT, Document, cut
+from .loader import MAX_NODES
 
 MAX_PARAMETERS = 50
 """Most parameters a routine or a block may declare."""
