@@ -35,11 +35,10 @@ from .sound.levelling import Codec
 from .sound.narration import narrate
 from .speech.engines import open_engine
 from .units import format_ms
-from .write import captions, encoder
+from .write import captions, encoder, sections, segments
 from .write.files import Staging, check_outputs
 from .write.mp3 import round_trip
 from .write.parts import encode_parts
-from .write.segments import split
 from .write.tags import wav_info, write_tags
 
 # Shorter sessions encode in less time than helper processes take to start.
@@ -66,13 +65,15 @@ class BuildResult:
     """What a build produced."""
 
     output: Path
-    """The audio file."""
+    """The audio file (split, the playlist of its parts)."""
     timeline: Timeline
-    """Its timeline."""
+    """Its timeline (split, the whole session's)."""
     size: int
-    """Bytes in the audio file."""
+    """Bytes in the audio file (split, in all its parts)."""
     seconds: float
     """Wall time of the build."""
+    parts: tuple[Path, ...] = ()
+    """The files of a split session, in order (none when it is not split)."""
 
 
 Progress = Callable[[str, int, int], None]
@@ -163,11 +164,18 @@ def build(
     transcript_path: str | Path | None = None,
     settings: Settings = Settings(),
     progress: Progress | None = None,
+    split: str | None = None,
 ) -> BuildResult:
-    """Build the routine at ``path`` into an audio file, and optional timeline and transcript files."""
+    """Build the routine at ``path`` into an audio file, and optional timeline and transcript files.
+
+    ``split="sections"`` writes one file per section instead, into the folder ``output`` (default
+    ``output/<routine name>/``) with a playlist of them (see :mod:`.write.sections`).
+    """
     started = time.perf_counter()
-    fmt = settings.format or (Path(output).suffix.lower().lstrip(".") if output else None)
-    if output is not None and fmt not in formats.FORMATS:
+    if split is not None:
+        sections.check_split(split, output)
+    fmt = settings.format or (Path(output).suffix.lower().lstrip(".") if output and not split else None)
+    if output is not None and not split and fmt not in formats.FORMATS:
         raise RoutineError(f"{output}: the output must end in .mp3 or .wav (or give --format)")
     transcript_fmt = captions.transcript_format(Path(transcript_path)) if transcript_path else None
     if timeline_path and Path(timeline_path).suffix.lower() != ".json":
@@ -181,18 +189,30 @@ def build(
         routine, timeline = planned.routine, planned.timeline
         fmt = routine.output.format or "mp3"
         target = Path(output) if output else default_output(Path(path), fmt)
-        check_outputs(Path(path), target, sides)
+        parts = []
+        if split:
+            folder = Path(output) if output else target.with_suffix("")
+            parts, target = sections.plan_sections(timeline, folder, fmt), sections.playlist_path(folder)
+        check_outputs(
+            Path(path), target, {**sides, **sections.side_outputs(parts, bool(timeline_path), transcript_fmt)}
+        )
         try:
             with Staging() as staging:
-                audio_tmp = staging.path_for(target)
-                _render(audio_tmp, planned, fmt, pool, progress)
-                if fmt == "mp3":
-                    write_tags(audio_tmp, routine, timeline)
+                if parts:
+                    mix = _mix(planned, progress)
+                    size = sections.write_sections(
+                        staging, parts, routine, mix, fmt, bool(timeline_path), transcript_fmt, target
+                    )
+                else:
+                    audio_tmp = staging.path_for(target)
+                    _render(audio_tmp, planned, fmt, pool, progress)
+                    if fmt == "mp3":
+                        write_tags(audio_tmp, routine, timeline)
+                    size = audio_tmp.stat().st_size
                 if timeline_path:
                     staging.write_text(Path(timeline_path), timeline.to_json())
                 if transcript_path:
                     staging.write_text(Path(transcript_path), captions.transcript(timeline, transcript_fmt))
-                size = audio_tmp.stat().st_size
                 finishing.start()  # from here the build is done but for renaming and cleaning up
                 staging.commit()
         except OSError as exc:  # an output folder that cannot be written, or a full disk: the user's to fix
@@ -200,23 +220,30 @@ def build(
             where = where.parent if ".part" in where.name or where == target else where
             todo = "free some space or choose another folder" if exc.errno == errno.ENOSPC else "choose another folder"
             raise RoutineError(f"{where}: cannot write the output there ({exc.strerror}); {todo}") from None
-    return BuildResult(target, timeline, size, time.perf_counter() - started)
+    parted = tuple(part.path for part in parts)
+    return BuildResult(target, timeline, size, time.perf_counter() - started, parted)
 
 
 def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress | None) -> None:
     routine, timeline = planned.routine, planned.timeline
     long_enough = timeline.length >= PARALLEL_SECONDS * timeline.sample_rate
-    parts = split(timeline, frame_samples(timeline.sample_rate)) if fmt == "mp3" and long_enough else []
+    parts = segments.split(timeline, frame_samples(timeline.sample_rate)) if fmt == "mp3" and long_enough else []
     if pool.parallel and len(parts) > 1:
         with open(path, "w+b") as handle:
             report = (lambda samples: progress("audio", samples, timeline.length)) if progress else None
+            if report:  # the first part takes a while: show the phase from its start
+                report(0)
             encode_parts(pool, handle, timeline, planned.bank, parts, routine.output.bitrate, report)
         return
+    encoder.encode(path, _mix(planned, progress), timeline.sample_rate, fmt, routine.output.bitrate, wav_info(routine))
+
+
+def _mix(planned: Plan, progress: Progress | None):
+    """The whole session's samples in order, background and all, counted into ``progress``."""
+    routine, timeline = planned.routine, planned.timeline
     bed = Bed(routine.background, timeline, routine.output.loudness) if routine.background else None
     chunks = mixer.stream(timeline, planned.bank, bed)
-    if progress:
-        chunks = _counting(chunks, timeline.length, progress)
-    encoder.encode(path, chunks, timeline.sample_rate, fmt, routine.output.bitrate, wav_info(routine))
+    return _counting(chunks, timeline.length, progress) if progress else chunks
 
 
 def _codec(routine: Routine) -> Codec | None:

@@ -12,6 +12,7 @@ import importlib
 import os
 import signal
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,9 @@ from mutagen.id3 import ID3
 
 from routinecast import RoutineError, build, load_routine
 from routinecast.cli import main
+from routinecast.read import media
 from routinecast.read.media import MAX_AUDIO_SECONDS, MAX_COVER_BYTES, MAX_SOUNDS_SECONDS
+from tests.support.ffmpeg import convert, generate, on_path
 from tests.support.sparse import sparse_file, sparse_wav
 
 RATE = 8000
@@ -266,3 +269,151 @@ def test_good_files_still_build(write, tmp_path, fake):
     assert [e.kind for e in result.timeline.events if e.kind != "silence"] == ["speech", "sound"]
     apic = ID3(str(tmp_path / "good.mp3")).getall("APIC")[0]
     assert (apic.mime, apic.data) == ("image/png", PNG)
+
+
+def pcm_in_mov(path: Path, rate: int, channels: int) -> None:
+    """A short silence as PCM in a QuickTime file named ``path``: ffmpeg takes any rate and channels there."""
+    soundfile.write(path.with_suffix(".wav"), np.zeros((800, channels)), rate)
+    convert(path.with_suffix(".wav"), path, "-c:a", "copy", "-f", "mov")
+
+
+def silence_m4a(seconds: float):
+    """``seconds`` of 8 kHz silence as ALAC in an m4a (an hour takes a second to make and is 160 kB)."""
+    return lambda p: generate("anullsrc=r=8000:cl=mono", p, "-t", f"{seconds}", "-c:a", "alac")
+
+
+def video_webm(path: Path) -> None:
+    generate("color=c=black:s=16x16:d=0.2", path, "-c:v", "libvpx")
+
+
+# name -> (make the file, its name, the message after "sound file '<name>' "); ffmpeg reads these
+FFMPEG_SOUNDS = {
+    "text named .m4a": (
+        lambda p: p.write_text("hello\n"),
+        "x.m4a",
+        "cannot be read as audio (invalid data found when processing input); use wav, flac, ogg or mp3",
+    ),
+    "a video with no sound": (
+        video_webm,
+        "x.webm",
+        "has no sound in it (no audio stream); use a file with sound in it",
+    ),
+    "9 channels": (
+        lambda p: pcm_in_mov(p, 8000, 9),
+        "x.m4a",
+        "has 9 channels; mix it down to at most 8 (mono or stereo is best)",
+    ),
+    "768 kHz": (
+        lambda p: pcm_in_mov(p, 768000, 1),
+        "x.m4a",
+        "has a sample rate of 768000 Hz; resample it to between 8000 and 384000 Hz (44100 is usual)",
+    ),
+    "4 channels at 96 kHz": (
+        lambda p: pcm_in_mov(p, 96000, 4),
+        "x.m4a",
+        "has 4 channels at 96000 Hz, more than routinecast reads through ffmpeg (192000 samples a second, "
+        "stereo at 96 kHz); mix it down, resample it, or convert it to flac",
+    ),
+    "an hour": (silence_m4a(3600), "x.m4a", "is 1h 0m 0.0s long; trim it to at most 5 minutes"),
+}
+
+
+@pytest.fixture
+def ffmpeg(tmp_path, monkeypatch):
+    on_path(tmp_path / "bin", monkeypatch)
+
+
+@pytest.fixture
+def undecoded_by_ffmpeg(monkeypatch):
+    """Fail if pydub decodes a file: bad files must be refused from what ffmpeg finds in their header."""
+    with warnings.catch_warnings():  # pydub imports audioop, deprecated since Python 3.11
+        warnings.simplefilter("ignore")
+        from pydub import AudioSegment
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("decoded a file that its header already refuses")
+
+    monkeypatch.setattr(AudioSegment, "from_file", refuse)
+
+
+@pytest.mark.parametrize("case", sorted(FFMPEG_SOUNDS))
+def test_a_bad_sound_read_through_ffmpeg_is_refused_from_its_header(
+    case, write, tmp_path, capsys, ffmpeg, undecoded_by_ffmpeg, deadline
+):
+    make, name, message = FFMPEG_SOUNDS[case]
+    make(tmp_path / name)
+    path = write(f"title: T\nsteps:\n  - say: Hi.\n  - sound: {name}\n")
+    started = time.perf_counter()
+    assert check(path, tmp_path, capsys) == [f"{path}:4:12: sound file '{name}' {message}"]
+    assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize(("name", "kind"), [("phone.m4a", "an m4a"), ("clip.aac", "an aac"), ("call.webm", "a webm")])
+def test_without_ffmpeg_a_sound_it_would_read_says_to_install_it(write, tmp_path, capsys, monkeypatch, name, kind):
+    (tmp_path / name).write_bytes(b"\0\0\0\x20ftypM4A " + bytes(100))
+    monkeypatch.setenv("PATH", str(tmp_path / "no-ffmpeg-here"))
+    path = write(f"title: T\nsteps:\n  - say: Hi.\n  - sound: {name}\n")
+    assert check(path, tmp_path, capsys) == [
+        f"{path}:4:12: sound file '{name}' is {kind} file, which needs ffmpeg to read; "
+        "install ffmpeg (apt install ffmpeg) or convert it to wav, flac or ogg"
+    ]
+
+
+def test_an_ffmpeg_that_hangs_is_given_up_on(write, tmp_path, monkeypatch):
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "ffmpeg").write_text("#!/bin/sh\nexec sleep 30\n")
+    (tmp_path / "bin" / "ffmpeg").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(media, "FFMPEG_TIMEOUT_S", 0.5)
+    (tmp_path / "x.m4a").write_bytes(b"\0\0\0\x20ftypM4A " + bytes(100))
+    started = time.perf_counter()
+    with pytest.raises(media.Unusable) as error:
+        media.inspect_audio(tmp_path / "x.m4a")
+    assert str(error.value) == "was not opened by ffmpeg within 0.5 seconds; convert it to wav or flac"
+    assert time.perf_counter() - started < 2
+
+
+def test_a_file_changed_after_its_header_was_read_is_damaged(write, tmp_path, monkeypatch, ffmpeg):
+    generate("sine=f=440:d=0.5", tmp_path / "x.m4a", "-c:a", "aac")
+    probe = media._probe
+
+    def then_overwritten(path):
+        found = probe(path)
+        path.write_text("hello\n" * 100)
+        return found
+
+    monkeypatch.setattr(media, "_probe", then_overwritten)
+    with pytest.raises(media.Unusable) as error:
+        media.inspect_audio(tmp_path / "x.m4a")
+    assert str(error.value) == "is damaged (invalid data found when processing input); export it again from your editor"
+
+
+def test_a_length_the_header_does_not_give_is_found_by_decoding(tmp_path, monkeypatch, ffmpeg):
+    silence_m4a(MAX_AUDIO_SECONDS + 2)(tmp_path / "x.m4a")
+    probe = media._probe
+    monkeypatch.setattr(media, "_probe", lambda path: (*probe(path)[:2], None, probe(path)[3]))
+    with pytest.raises(media.Unusable) as error:
+        media.inspect_audio(tmp_path / "x.m4a")
+    assert str(error.value) == "is over 5 minutes long; trim it to at most 5 minutes"
+
+
+def test_every_sound_format_plays_at_its_length(write, tmp_path, fake, ffmpeg):
+    tone = 0.3 * np.sin(2 * np.pi * 440 * np.arange(24000) / 48000)  # half a second at 48 kHz
+    soundfile.write(tmp_path / "tone.wav", tone, 48000)
+    soundfile.write(tmp_path / "tone.aiff", tone, 48000, subtype="PCM_16")
+    soundfile.write(tmp_path / "tone.opus", tone, 48000, format="OGG", subtype="OPUS")
+    convert(tmp_path / "tone.wav", tmp_path / "tone.m4a", "-c:a", "aac")
+    convert(tmp_path / "tone.wav", tmp_path / "tone.webm", "-c:a", "libopus")
+    generate("anoisesrc=d=3:r=48000:a=0.1", tmp_path / "rain.m4a", "-c:a", "aac")
+    path = write("""
+        title: Every format
+        background: {file: rain.m4a, level: -20dB}
+        steps:
+          - sound: tone.aiff
+          - sound: tone.opus
+          - sound: tone.m4a
+          - sound: tone.webm
+    """)
+    result = build(path, tmp_path / "every.mp3", settings=fake)
+    sounds = [e for e in result.timeline.events if e.kind == "sound"]
+    assert [(e.step, e.length) for e in sounds] == [(f"steps[{i}]", 22050) for i in range(4)]  # 0.5 s at 44.1 kHz

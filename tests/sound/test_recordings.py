@@ -12,6 +12,7 @@ import soxr
 from routinecast import RoutineError
 from routinecast.read.media import SCAN_FRAMES
 from routinecast.sound.recordings import decode_audio
+from tests.support.ffmpeg import convert, on_path
 from tests.support.sparse import sparse_wav
 
 
@@ -58,3 +59,32 @@ def test_not_a_number_never_reaches_the_result(tmp_path):
     soundfile.write(tmp_path / "x.wav", audio, 8000, subtype="FLOAT")
     decoded = decode_audio(tmp_path / "x.wav", 8000)
     assert np.isfinite(decoded).all() and decoded[10] == decoded[20] == 0.0
+
+
+TONE = (0.3 * np.sin(2 * np.pi * 440 * np.arange(24000) / 48000)).astype(np.float32)  # half a second at 48 kHz
+"""What every format below holds, in stereo."""
+
+
+def write_tone(folder, name: str):
+    """The stereo tone as ``name``: written by libsndfile, or converted by ffmpeg from a WAV of it."""
+    stereo = np.stack([TONE, TONE], axis=1)
+    if name.endswith((".aiff", ".aif")):
+        soundfile.write(folder / name, stereo, 48000, format="AIFF", subtype="PCM_16")
+    elif name.endswith(".opus"):
+        soundfile.write(folder / name, stereo, 48000, format="OGG", subtype="OPUS")
+    else:
+        soundfile.write(folder / "tone.wav", stereo, 48000)
+        codec = {".m4a": "aac", ".webm": "libopus"}[name[name.rindex(".") :]]
+        convert(folder / "tone.wav", folder / name, "-c:a", codec)
+    return folder / name
+
+
+@pytest.mark.parametrize("name", ["tone.aiff", "tone.aif", "tone.opus", "tone.m4a", "tone.webm"])
+def test_every_format_decodes_to_its_exact_length(tmp_path, monkeypatch, name):
+    on_path(tmp_path / "bin", monkeypatch)  # m4a and webm are decoded by the ffmpeg on the PATH
+    path = write_tone(tmp_path, name)
+    decoded = decode_audio(path, 48000)
+    assert (decoded.dtype, len(decoded)) == (np.float32, len(TONE))
+    # Lossy codecs change the samples a little; libsndfile's Opus, more in its first and last few milliseconds.
+    assert np.abs(decoded - TONE)[1000:-1000].max() < 0.02
+    assert len(decode_audio(path, 44100)) == 22050

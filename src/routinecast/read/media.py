@@ -7,7 +7,10 @@ before a sample is decoded; then floating-point or compressed audio, which can
 hold NaN or be damaged past its header, is decoded once a block at a time. So
 a file costs a few megabytes to check, and time in proportion to at most the
 longest file allowed, and every problem is found before any speech is
-synthesized. The later stages import these limits, never keep their own.
+synthesized. Files libsndfile cannot read (m4a, aac, webm) go to an ffmpeg on
+the PATH: its reading of the header (bounded by a timeout) is checked first,
+then the audio is decoded whole through pydub, within a bound of its own. The
+later stages import these limits, never keep their own.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import stat
+import struct
+import subprocess
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +53,12 @@ MAX_SOUNDS_SECONDS = 600
 """Most audio all of a routine's sounds may add up to (each file at each gain counts once): the bank
 keeps them all decoded (115 MB for 10 minutes at 48 kHz), in the building process and in each
 encoding helper."""
+MAX_FFMPEG_RATE = 2 * 96_000
+"""Most samples a second (rate times channels) in a file read through ffmpeg (m4a, aac, webm): pydub holds it
+decoded whole, about three times over at the peak (some 350 MB for 5 minutes at this rate). The formats
+libsndfile reads are decoded a block at a time and need no such bound."""
+FFMPEG_TIMEOUT_S = 10
+"""Seconds ffmpeg may take to open a file and say what it holds (it takes some 50 ms)."""
 SCAN_FRAMES = 65536
 """Frames read at a time when a file is scanned or decoded, so memory does not follow its length."""
 
@@ -129,35 +141,80 @@ def inspect_audio(path: Path) -> float:
 
 
 def decode_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
-    """A file libsndfile cannot read (m4a, aac, webm), decoded by ffmpeg through pydub: float32 samples
-    (frames by channels) and their rate. Raises :class:`Unusable` without an ffmpeg, or when the file
-    cannot be decoded or breaks a limit; at most one second past the longest allowed sound is decoded."""
+    """A file libsndfile cannot read (m4a, aac, webm), decoded by ffmpeg through pydub: mono float32 samples
+    and their rate. Its limits are checked on what ffmpeg finds in its header first, then on what it decodes;
+    at most a second past the longest allowed sound is ever decoded. Raises :class:`Unusable` without an
+    ffmpeg on the PATH, or when the file cannot be read or breaks a limit."""
     if shutil.which("ffmpeg") is None:
         kind = path.suffix.lower().lstrip(".")
+        article = "an" if kind[0] in "aefhilmnorsx" else "a"  # as the letters are said: an m4a, an aac, a webm
         raise Unusable(
-            f"is an {kind} file, which needs ffmpeg to read; install ffmpeg (apt install ffmpeg) "
-            "or convert the file to wav, flac or ogg"
+            f"is {article} {kind} file, which needs ffmpeg to read; install ffmpeg (apt install ffmpeg) "
+            "or convert it to wav, flac or ogg"
         )
-    with warnings.catch_warnings():  # pydub warns about a missing avconv even when ffmpeg is there
+    rate, channels, seconds, decoder = _probe(path)
+    problem = audio_problem(rate, channels, max(round((seconds or 0) * rate), 1))
+    if problem:
+        raise Unusable(problem)
+    if rate * channels > MAX_FFMPEG_RATE:
+        raise Unusable(
+            f"has {channels} channels at {rate} Hz, more than routinecast reads through ffmpeg "
+            f"({MAX_FFMPEG_RATE} samples a second, stereo at {MAX_FFMPEG_RATE // 2000} kHz); "
+            "mix it down, resample it, or convert it to flac"
+        )
+    with warnings.catch_warnings():  # pydub imports audioop, deprecated since Python 3.11
         warnings.simplefilter("ignore")
         from pydub import AudioSegment
         from pydub.exceptions import CouldntDecodeError
     try:
-        segment = AudioSegment.from_file(str(path), duration=MAX_AUDIO_SECONDS + 1)
-    except (CouldntDecodeError, IndexError, OSError) as exc:
-        raise Unusable(
-            f"cannot be decoded by ffmpeg ({str(exc).splitlines()[0][:100]}); convert it to wav or flac"
-        ) from None
-    scale = float(1 << (8 * segment.sample_width - 1))
-    samples = np.array(segment.get_array_of_samples(), dtype=np.float32).reshape(-1, segment.channels) / scale
-    if len(samples) > MAX_AUDIO_SECONDS * segment.frame_rate:
+        # The decoder is named, so pydub does not look for ffprobe (imageio-ffmpeg, for one, has none).
+        segment = AudioSegment.from_file(os.path.abspath(path), codec=decoder, duration=MAX_AUDIO_SECONDS + 1)
+    except CouldntDecodeError as exc:
+        raise Unusable(f"is damaged ({_ffmpeg_reason(str(exc))}); export it again from your editor") from None
+    width = segment.sample_width  # pydub gives 8-bit audio signed and 24-bit widened to 32
+    samples = np.frombuffer(segment.raw_data, dtype=f"<i{width}").reshape(-1, segment.channels)
+    if len(samples) > MAX_AUDIO_SECONDS * segment.frame_rate:  # a header that gave no length, or a short one
         raise Unusable(
             f"is over {MAX_AUDIO_SECONDS // 60} minutes long; trim it to at most {MAX_AUDIO_SECONDS // 60} minutes"
         )
     problem = audio_problem(segment.frame_rate, segment.channels, len(samples))
     if problem:
         raise Unusable(problem)
-    return samples, segment.frame_rate
+    mono = samples.mean(axis=1, dtype=np.float32)
+    mono *= np.float32(1 / (1 << (8 * width - 1)))
+    return mono, segment.frame_rate
+
+
+def _probe(path: Path) -> tuple[int, int, float | None, str]:
+    """What ffmpeg finds in the audio stream it would decode: its rate, channels, seconds (``None`` where the
+    file does not say) and decoder. Asked of ffmpeg itself, as ffprobe is not always beside it: the stream's
+    first WAV header, with no samples, gives its rate and channels exactly."""
+    command = ["ffmpeg", "-hide_banner", "-nostdin", "-i", os.path.abspath(path), "-vn", "-t", "0", "-f", "wav", "-"]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=FFMPEG_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise Unusable(
+            f"was not opened by ffmpeg within {FFMPEG_TIMEOUT_S:g} seconds; convert it to wav or flac"
+        ) from None
+    text = done.stderr.decode("utf-8", "replace")
+    if "Input #0" in text and not re.search(r"Stream #0:\d+\S*: Audio:", text):
+        raise Unusable("has no sound in it (no audio stream); use a file with sound in it")
+    mapping = re.search(r"Stream #0:\d+ -> #0:0 \((\w+) \((\w+)\)", text)
+    fmt = done.stdout.find(b"fmt ")
+    if done.returncode != 0 or mapping is None or fmt < 0 or len(done.stdout) < fmt + 16:
+        raise Unusable(f"cannot be read as audio ({_ffmpeg_reason(text)}); use wav, flac, ogg or mp3")
+    channels, rate = struct.unpack_from("<HI", done.stdout, fmt + 10)
+    length = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", text)
+    seconds = None if length is None else int(length[1]) * 3600 + int(length[2]) * 60 + float(length[3])
+    codec, implementation = mapping.groups()
+    return rate, channels, seconds, codec if implementation == "native" else implementation
+
+
+def _ffmpeg_reason(text: str) -> str:
+    """ffmpeg's last word on a failure, as a lower-case phrase (its last line, after any file name)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    reason = lines[-1].rsplit(": ", 1)[-1].rstrip(".") if lines else "no reason given"
+    return (reason[:1].lower() + reason[1:])[:100]
 
 
 def audio_problem(rate: int, channels: int, frames: int) -> str | None:

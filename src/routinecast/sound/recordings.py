@@ -25,15 +25,17 @@ def decode_audio(path: Path, sample_rate: int) -> np.ndarray:
     mono result alone whatever the file's rate and channels. The file was checked
     when the routine was read (``read.media``); its limits are checked again on the
     file opened here, in case it changed since, and no more frames than its header
-    declares are ever read. Raises ``soundfile.LibsndfileError`` when the file
-    cannot be decoded, :class:`RoutineError` when it breaks a limit.
+    declares are ever read. Files libsndfile cannot read (m4a, aac, webm) are
+    decoded whole by ffmpeg (``read.media.decode_with_ffmpeg``). Raises
+    ``soundfile.LibsndfileError`` when the file cannot be decoded,
+    :class:`RoutineError` when it breaks a limit (or, from ffmpeg, cannot be decoded).
     """
     if path.suffix.lower() in FFMPEG_SUFFIXES:
         try:
-            samples, rate = decode_with_ffmpeg(path)
+            mono, rate = decode_with_ffmpeg(path)
         except Unusable as exc:
             raise RoutineError(f"{path}: {exc}") from None
-        return soxr.resample(samples.mean(axis=1), rate, sample_rate, "HQ").astype(np.float32, copy=False)
+        return mono if rate == sample_rate else soxr.resample(mono, rate, sample_rate, "HQ")
     with soundfile.SoundFile(str(path)) as audio:
         rate, frames = audio.samplerate, audio.frames
         problem = audio_problem(rate, audio.channels, frames)
