@@ -44,7 +44,7 @@ def test_command_line_summary_and_clean_stdout(tmp_path, write, real_cache):
 
 
 def test_help_for_every_command(capsys):
-    for command in ([], ["build"], ["check"], ["plan"], ["voices"], ["cache"]):
+    for command in ([], ["build"], ["watch"], ["check"], ["plan"], ["voices"], ["cache"], ["completion"], ["list"]):
         with pytest.raises(SystemExit) as info:
             main([*command, "--help"])
         assert info.value.code == 0

@@ -17,6 +17,7 @@ import io
 import json
 import math
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,9 @@ EDGES += [[], {}, [1, 2], {"a": 1}, [{"say": "Hi."}], {"in": 4, "out": 6}, "-6dB
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
     """One folder for the module: mutated routines and a speech cache shared by all examples (fake voice)."""
-    return tmp_path_factory.mktemp("fuzz")
+    folder = tmp_path_factory.mktemp("fuzz")
+    shutil.copytree(Path(__file__).parents[1] / "scripts" / "shared", folder / "shared")  # what routines include
+    return folder
 
 
 def check(folder: Path, name: str, content: bytes) -> None:

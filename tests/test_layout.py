@@ -21,7 +21,7 @@ ORDER = (
     ("mix",),
     ("write",),
     ("settings", "build"),
-    ("batch", "starter", "progress"),
+    ("batch", "starter", "progress", "reports", "watch"),
     ("arguments", "cli"),
     ("__init__", "__main__"),
 )

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -43,7 +44,10 @@ def test_list_and_schema(capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     for routine in shipped():
-        assert f"{routine.name}: {routine.title}\n" in out
+        assert f"{routine.name}: {routine.title}\n  {routine.description}\n  chapters: " in out
+    # Chapters come from the reader: those of included files and of blocks are there too.
+    yoga = next(routine for routine in shipped() if routine.name == "gentle-yoga")
+    assert yoga.chapters[0] == "Before you start" and "Low lunge" in yoga.chapters and yoga.length_ms is None
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out) == schema()
 
@@ -72,8 +76,17 @@ def test_json_shapes(write, fake, capsys, tmp_path):
     assert planned["duration_ms"] == ok["duration_ms"] and planned["events"][1]["text"] == "Hello there."
     assert main(["build", "--json", *args, "-o", str(tmp_path / "t.mp3"), str(good)]) == 0
     built = json.loads(capsys.readouterr().out)
-    assert set(built) == {"output", "duration_ms", "bytes", "seconds"}
-    assert built["bytes"] == (tmp_path / "t.mp3").stat().st_size and built["duration_ms"] == ok["duration_ms"]
+    assert built == {
+        "routine": str(good),
+        "ok": True,
+        "output": str(tmp_path / "t.mp3"),
+        "duration_ms": ok["duration_ms"],
+        "bytes": (tmp_path / "t.mp3").stat().st_size,
+        "seconds": built["seconds"],
+        "parts": [],
+    }
+    assert main(["build", "--json", *args, str(bad)]) == 2  # a failure is a JSON line too, on stdout
+    assert json.loads(capsys.readouterr().out) == failed
     assert main(["voices", "--json", "--engine", "fake"]) == 0
     assert json.loads(capsys.readouterr().out)[0] == {
         "engine": "fake",
@@ -102,3 +115,10 @@ def test_help_imports_nothing_heavy():
     code = "import sys, routinecast.cli; print(sorted({'numpy', 'yaml', 'scipy'} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout == "[]\n"
+
+
+def test_list_timed_gives_each_real_length(real_cache, capsys):
+    assert main(["list", "--timed", "--cache-dir", str(real_cache)]) == 0
+    heads = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("  ")]
+    assert len(heads) == len(shipped())
+    assert all(re.fullmatch(r"[a-z-]+: .+ \((\d+m )?\d+\.\ds\)", line) for line in heads), heads

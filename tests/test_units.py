@@ -1,6 +1,8 @@
+import time
+
 import pytest
 
-from routinecast.units import format_clock, format_ms, parse_db, parse_duration_ms
+from routinecast.units import duration_in_words, format_clock, format_ms, parse_db, parse_duration_ms
 
 
 @pytest.mark.parametrize(
@@ -81,3 +83,44 @@ def test_durations_at_the_edges_that_are_fine(text, ms):
 def test_huge_totals_format_without_overflow():
     assert format_ms(10**200 * 3_600_000).endswith("h 0m 0.0s")
     assert format_clock(10**200 * 60_000).endswith(":00.0")
+
+
+@pytest.mark.parametrize(
+    ("written", "better"),
+    [
+        ("30 seconds", "30s"),
+        ("30sec", "30s"),
+        ("2 mins", "2m"),
+        ("1.5 minutes", "1.5m"),
+        ("5 Minutes", "5m"),
+        ("500 milliseconds", "500ms"),
+        ("1 hour 30 minutes", "1h30m"),
+        ("1 minute 30 seconds", "1m30s"),
+        ("1 min, 30 secs", "1m30s"),
+        ("1 minute and 30 seconds", "1m30s"),
+        ("5\u2028s", "5s"),
+        ("1:30", "1m30s"),
+        ("0:45", "45s"),
+        ("10:00", "10m"),
+        ("1:30:00", "1h30m"),
+    ],
+)
+def test_a_length_in_words_or_as_a_clock_is_said_as_a_duration(written, better):
+    assert duration_in_words(written) == better
+    assert parse_duration_ms(better) > 0
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["30s", "90h", "1h75m", "2 hours 75 minutes", "half a minute", "3 breaths", "0:00", "1:75", "9999:00:00", "x"],
+)
+def test_no_duration_is_suggested_for_what_is_right_already_or_no_length(written):
+    """Nothing for a duration written right, one that would still be wrong, or words that are no length."""
+    assert duration_in_words(written) is None
+
+
+@pytest.mark.parametrize("written", ["1s" + " " * 9990 + "x", "1s ," * 2000 + "x", "1s and " * 1400 + "x"])
+def test_long_words_are_read_quickly(written):
+    started = time.perf_counter()
+    assert duration_in_words(written) is None
+    assert time.perf_counter() - started < 0.1

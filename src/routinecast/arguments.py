@@ -23,6 +23,7 @@ examples:
     "list": """
 examples:
   routinecast list                                      the shipped routines
+  routinecast list --timed                              with their real lengths (speaks them once)
   routinecast new mine.yaml --from constructive-rest   copy one to change it
 """,
     "build": """
@@ -31,12 +32,20 @@ examples:
   routinecast build my.yaml -o out/my.mp3 --transcript out/my.vtt --timeline out/my.json
   routinecast build my.yaml --set hold=45s --set rounds=2
   routinecast build scripts/*.yaml --playlist output/all.m3u
+  routinecast build my.yaml --split sections             -> output/my/01-NAME.mp3 ... and a playlist
+  routinecast build my.yaml --json | jq .duration_ms
+""",
+    "watch": """
+examples:
+  routinecast watch my.yaml                             rebuild output/my.mp3 on every save; Ctrl-C stops
+  routinecast watch my.yaml -o out/my.mp3 --engine pyttsx3
 """,
     "check": """
 examples:
   routinecast check my.yaml                             everything but the audio, timing included
   routinecast check --fast scripts/*.yaml               the files only, without speaking
   routinecast check --json my.yaml
+  routinecast check my.yaml --set hold=45s
 """,
     "plan": """
 examples:
@@ -47,6 +56,7 @@ examples:
 examples:
   routinecast voices --lang en
   routinecast voices --engine piper --json
+  routinecast voices --lang en --sample "Breathe in slowly." -o samples/
 """,
     "schema": """
 examples:
@@ -57,7 +67,15 @@ examples:
   routinecast cache info
   routinecast cache clear
 """,
+    "completion": """
+examples:
+  routinecast completion bash > ~/.local/share/bash-completion/completions/routinecast
+  routinecast completion zsh > "${fpath[1]}/_routinecast"
+  routinecast completion fish > ~/.config/fish/completions/routinecast.fish
+""",
 }
+SHELLS = ("bash", "zsh", "fish")
+"""The shells ``completion`` writes a script for."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -83,32 +101,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("target", type=Path, metavar="NAME.yaml")
     p.add_argument("--from", dest="source", metavar="SHIPPED", help="start from a shipped routine (see 'list')")
 
-    command("list", "list the shipped routines", "List the routines that ship with routinecast.")
+    p = command("list", "list the shipped routines", "List the routines that ship with routinecast.")
+    p.add_argument("--timed", action="store_true", help="give each one's real length (speaks it, once)")
+    _engine_options(p, parameters=False)
 
     p = command(
         "build", "build routines into audio files", "Build routines into audio files (default: output/NAME.mp3)."
     )
     p.add_argument("routines", nargs="+", type=Path, metavar="ROUTINE.yaml")
-    p.add_argument("-o", "--output", type=Path, help="audio file to write (.mp3 or .wav); one routine only")
-    p.add_argument("--timeline", type=Path, metavar="FILE.json", help="also write the timeline as JSON")
-    p.add_argument("--transcript", type=Path, metavar="FILE.vtt|.srt", help="also write captions of what is said")
-    p.add_argument("--format", choices=("mp3", "wav"), help="output format (default: from the extension, else mp3)")
-    _engine_options(p)
-    p.add_argument("--sample-rate", type=int, help="output sample rate in Hz (default 44100)")
-    p.add_argument("--bitrate", type=int, help="MP3 bitrate in kbit/s (default 64)")
-    p.add_argument("--loudness", type=float, metavar="LUFS", help="programme loudness target (default -16)")
-    p.add_argument("--no-background", action="store_true", help="leave out the routine's background bed")
+    _build_options(p, "; one routine only")
     p.add_argument("--playlist", type=Path, metavar="FILE.m3u", help="also write an M3U playlist of what was built")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_S,
-        help=f"seconds one line may take to synthesize (default {DEFAULT_TIMEOUT_S:g})",
-    )
-    p.add_argument(
-        "-q", "--quiet", action="store_true", help="no progress display (there is none unless stderr is a terminal)"
-    )
     p.add_argument("--json", action="store_true", help="print what was built as JSON lines instead of a summary")
+
+    p = command(
+        "watch",
+        "rebuild a routine on every save",
+        "Build a routine, then build it again each time a file in its folder is saved; errors are shown and "
+        "watching goes on. Ctrl-C stops.",
+    )
+    p.add_argument("routine", type=Path, metavar="ROUTINE.yaml")
+    _build_options(p, "")
 
     p = command("check", "validate routines without building", "Validate routines; exit 0 if all are valid, 2 if not.")
     p.add_argument("routines", nargs="+", type=Path, metavar="ROUTINE.yaml")
@@ -130,16 +142,55 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", help="only voices for this language code prefix, e.g. en")
     p.add_argument("--engine", metavar="NAME", help=f"only this engine's voices: {ENGINES} (default: every engine)")
     p.add_argument("--json", action="store_true", help="print the voices as a JSON list")
+    p.add_argument("--sample", metavar="TEXT", help="write TEXT spoken in each voice listed as an MP3, to hear them")
+    p.add_argument(
+        "-o", "--output", type=Path, default=Path("voice-samples"), help="folder for --sample (default voice-samples)"
+    )
 
     command("schema", "print the JSON Schema of the routine format", "Print the routine format's JSON Schema.")
 
     p = command("cache", "show or clear the speech cache", "Show or clear the speech cache.")
     p.add_argument("action", choices=("info", "clear"))
     p.add_argument("--cache-dir", type=Path, help="cache folder (default: $ROUTINECAST_CACHE or the user cache)")
+
+    p = command(
+        "completion",
+        "print a shell completion script",
+        "Print the script that completes routinecast's commands and options in a shell; see the examples for "
+        "where to put it.",
+    )
+    p.add_argument("shell", choices=SHELLS)
     return top
 
 
-def _engine_options(p: argparse.ArgumentParser) -> None:
+def _build_options(p: argparse.ArgumentParser, one: str) -> None:
+    """The options of ``build`` and ``watch``; ``one`` says when -o and its like take one routine only."""
+    p.add_argument("-o", "--output", type=Path, help=f"audio file to write (.mp3 or .wav){one}")
+    p.add_argument("--timeline", type=Path, metavar="FILE.json", help=f"also write the timeline as JSON{one}")
+    p.add_argument("--transcript", type=Path, metavar="FILE.vtt|.srt", help=f"also write captions of what is said{one}")
+    p.add_argument("--format", choices=("mp3", "wav"), help="output format (default: from the extension, else mp3)")
+    p.add_argument(
+        "--split",
+        choices=("sections",),
+        help="one file per section, and a playlist of them, in the folder -o names (default output/NAME/)",
+    )
+    _engine_options(p)
+    p.add_argument("--sample-rate", type=int, help="output sample rate in Hz (default 44100)")
+    p.add_argument("--bitrate", type=int, help="MP3 bitrate in kbit/s (default 64)")
+    p.add_argument("--loudness", type=float, metavar="LUFS", help="programme loudness target (default -16)")
+    p.add_argument("--no-background", action="store_true", help="leave out the routine's background bed")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help=f"seconds one line may take to synthesize (default {DEFAULT_TIMEOUT_S:g})",
+    )
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress display (there is none unless stderr is a terminal)"
+    )
+
+
+def _engine_options(p: argparse.ArgumentParser, parameters: bool = True) -> None:
     p.add_argument(
         "--engine",
         metavar="NAME",
@@ -150,6 +201,8 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "-j", "--jobs", type=_count, help="worker processes for synthesis and encoding (default: one per core)"
     )
+    if not parameters:
+        return
     p.add_argument(
         "--set",
         dest="parameters",

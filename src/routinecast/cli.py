@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import asdict
 
 from .arguments import parser
 from .errors import RoutinecastError, RoutineError
@@ -23,6 +22,10 @@ from .errors import RoutinecastError, RoutineError
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     top = parser()
+    if "_ARGCOMPLETE" in os.environ:  # a shell asking for completions (see `routinecast completion`)
+        import argcomplete
+
+        argcomplete.autocomplete(top)
     args = top.parse_args(argv)
     log = logging.getLogger("routinecast")
     if not any(isinstance(h, _Warnings) for h in log.handlers):
@@ -33,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     previous = _on_terminate(_terminated)
     try:
-        return COMMANDS[args.run](args)
+        code = COMMANDS[args.run](args)
+        sys.stdout.flush()  # here, not at exit, so that a reader gone away is caught below
+        return code
     except RoutinecastError as exc:
         return _report(exc)
     except BrokenPipeError:  # the reader went away (`routinecast plan x.yaml | head`): nothing more to say
@@ -41,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt as exc:
         stopped = "terminated" if isinstance(exc, _Terminated) else "interrupted"
-        print(f"routinecast: {stopped}; nothing was written", file=sys.stderr)
+        # Watching, the builds before this one are written and stay.
+        print(f"routinecast: {stopped}{'' if args.run == 'watch' else '; nothing was written'}", file=sys.stderr)
         return 143 if isinstance(exc, _Terminated) else 130
     except Exception as exc:  # a bug: say so in one line; ROUTINECAST_DEBUG=1 shows the traceback
         if os.environ.get("ROUTINECAST_DEBUG"):
@@ -57,8 +63,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _report(exc: RoutinecastError) -> int:
     """Print ``exc`` on stderr, one line per problem (internal failures prefixed); returns its exit code."""
-    for line in exc.lines():
-        print(f"routinecast: {line}" if exc.exit_code == 1 else line, file=sys.stderr)
+    from .reports import error_lines
+
+    for line in error_lines(exc):
+        print(line, file=sys.stderr)
     return exc.exit_code
 
 
@@ -91,7 +99,7 @@ def _settings(args: argparse.Namespace):
         loudness=getattr(args, "loudness", None),
         background=not getattr(args, "no_background", False),
         timeout=getattr(args, "timeout", Settings.timeout),
-        parameters=tuple(args.parameters),
+        parameters=tuple(getattr(args, "parameters", ())),
     )
 
 
@@ -105,12 +113,11 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from .reports import shipped_lines
     from .starter import shipped
 
-    for routine in shipped():
-        print(f"{routine.name}: {routine.title}\n  {routine.description}")
-        if routine.chapters:
-            print(f"  chapters: {'; '.join(routine.chapters)}")
+    for routine in shipped(args.timed, _settings(args)):
+        print("\n".join(shipped_lines(routine)))
     return 0
 
 
@@ -121,67 +128,100 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _completion(args: argparse.Namespace) -> int:
+    import argcomplete
+
+    sys.stdout.write(argcomplete.shellcode(["routinecast"], shell=args.shell))
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
-    from .batch import build_batch, write_playlist
-    from .build import build
-    from .progress import Bar, wanted
+    from .batch import build_batch, check_playlist, write_playlist
 
     if len(args.routines) > 1 and (args.output or args.timeline or args.transcript):
         raise RoutineError("-o, --timeline and --transcript take one routine at a time")
-    if args.playlist and args.playlist.suffix.lower() not in (".m3u", ".m3u8"):
-        raise RoutineError(f"{args.playlist}: a playlist must end in .m3u or .m3u8")
-    summary = _built_json if args.json else _built_line
+    check_playlist(args.playlist)
     if len(args.routines) == 1:
-        routine = args.routines[0]
-        bar = Bar(routine.name) if wanted(args.quiet) else None
-        try:
-            result = build(
-                routine,
-                args.output,
-                timeline_path=args.timeline,
-                transcript_path=args.transcript,
-                settings=_settings(args),
-                progress=bar,
-            )
-        finally:
-            if bar:
-                bar.close()
-        summary(result)
-        outcomes = [result]
+        outcomes = [_build_one(args, args.routines[0])]
     else:
+        from .progress import Batch, wanted
+
+        batch = Batch(len(args.routines)) if wanted(args.quiet) else None
         outcomes = []
-        for _, outcome in build_batch(args.routines, _settings(args), args.jobs):
-            if isinstance(outcome, RoutinecastError):
-                _report(outcome)
-            else:
-                summary(outcome)
-            outcomes.append(outcome)
+        try:
+            for path, outcome in build_batch(args.routines, _settings(args), args.jobs, args.split):
+                _tell(args, path, outcome, batch)
+                if batch:
+                    batch.done(path.name)
+                outcomes.append(outcome)
+        finally:
+            if batch:
+                batch.close()
     built = [o for o in outcomes if not isinstance(o, RoutinecastError)]
     if args.playlist and built:
         write_playlist(args.playlist, built)
     return max((o.exit_code for o in outcomes if isinstance(o, RoutinecastError)), default=0)
 
 
-def _built_line(result) -> None:
-    from .units import format_ms
+def _build_one(args: argparse.Namespace, path):
+    """Build one routine with a progress bar (when stderr is a terminal); returns the result, or the error
+    (already reported)."""
+    from .build import build
+    from .progress import Bar, wanted
 
-    duration = result.timeline.ms(result.timeline.length)
-    print(
-        f"{result.output}  {format_ms(duration)}  {result.size / 1e6:.1f} MB  (built in {result.seconds:.1f}s)",
-        flush=True,
-    )
+    bar = Bar(path.name) if wanted(args.quiet) else None
+    try:
+        outcome = build(
+            path,
+            args.output,
+            timeline_path=args.timeline,
+            transcript_path=args.transcript,
+            settings=_settings(args),
+            progress=bar,
+            split=args.split,
+        )
+    except RoutinecastError as exc:
+        outcome = exc
+    finally:
+        if bar:
+            bar.close()
+    _tell(args, path, outcome)
+    return outcome
 
 
-def _built_json(result) -> None:
-    """One JSON object per line: ``{"output", "duration_ms", "bytes", "seconds"}``."""
-    duration = result.timeline.ms(result.timeline.length)
-    facts = {"output": str(result.output), "duration_ms": duration, "bytes": result.size, "seconds": result.seconds}
-    print(json.dumps(facts), flush=True)
+def _tell(args: argparse.Namespace, path, outcome, batch=None) -> None:
+    """Report a build: a summary line on stdout (or a JSON line), or the error's lines on stderr."""
+    from .reports import build_lines
+
+    lines, on_stderr = build_lines(path, outcome, getattr(args, "json", False))
+    out = sys.stderr if on_stderr else sys.stdout
+    for line in lines:
+        if batch:
+            batch.write(line, out)
+        else:
+            print(line, file=out, flush=True)
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from .watch import watch_routine
+
+    settings = _settings(args)
+
+    def rebuild():
+        outcome = _build_one(args, args.routine)
+        if isinstance(outcome, RoutinecastError):
+            return [settings.cache_dir] if settings.cache_dir else []
+        side = [p for p in (args.timeline, args.transcript, settings.cache_dir) if p]
+        return [outcome.output, *outcome.parts, *side]
+
+    print(f"routinecast: watching {args.routine.parent}/; Ctrl-C to stop", file=sys.stderr, flush=True)
+    watch_routine(args.routine, rebuild)  # until Ctrl-C
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:
+    from . import reports
     from .build import check
-    from .units import format_ms
 
     code, results = 0, []
     for path in args.routines:
@@ -189,55 +229,37 @@ def _check(args: argparse.Namespace) -> int:
             timeline = check(path, _settings(args), fast=args.fast)
         except RoutinecastError as exc:
             code = max(code, exc.exit_code if args.json else _report(exc))
-            problems = getattr(exc, "problems", [str(exc)])
-            results.append({"routine": str(path), "ok": False, "problems": [_problem(p) for p in problems]})
+            results.append(reports.failed(path, exc))
         else:
-            length = timeline.ms(timeline.length) if timeline else None
-            results.append({"routine": str(path), "ok": True, "duration_ms": length, "timed": not args.fast})
+            results.append(reports.checked(path, timeline))
             if not args.json:
-                print(f"{path}: ok ({format_ms(length)})" if timeline else f"{path}: ok (timing not checked: --fast)")
+                print(reports.check_line(path, timeline))
     if args.json:
         print(json.dumps(results, indent=1, ensure_ascii=False))
     return code
 
 
-def _problem(problem) -> dict:
-    return (
-        asdict(problem) if hasattr(problem, "line") else {"file": None, "line": None, "col": None, "message": problem}
-    )
-
-
 def _plan(args: argparse.Namespace) -> int:
     from .build import plan
-    from .units import format_clock, format_ms
+    from .reports import plan_lines
 
     timeline = plan(args.routine, _settings(args)).timeline
-    if args.json:
-        sys.stdout.write(timeline.to_json())
-        return 0
-    chapters = {c.start: c.label for c in timeline.chapters}
-    for event in timeline.events:
-        if event.start in chapters:
-            print(f"\n== {chapters.pop(event.start)} ==")
-        what = event.text if event.kind == "speech" else format_ms(timeline.ms(event.length))
-        print(f"{format_clock(timeline.ms(event.start))}  {event.kind:<7}  {what}")
-    print(f"\ntotal {format_ms(timeline.ms(timeline.length))}")
+    sys.stdout.write(timeline.to_json() if args.json else "".join(f"{line}\n" for line in plan_lines(timeline)))
     return 0
 
 
 def _voices(args: argparse.Namespace) -> int:
+    from .reports import voice, voice_lines
     from .speech.engines import all_voices
+    from .write.samples import write_samples
 
     voices = all_voices(args.engine, args.lang or "")
+    samples = write_samples(args.sample, voices, args.output) if args.sample is not None else [None] * len(voices)
     if args.json:
-        print(json.dumps([{"engine": name, **asdict(voice)} for name, voice in voices], indent=1, ensure_ascii=False))
-        return 0
-    about = None
-    for name, voice in voices:
-        if (name, voice.source, voice.license) != about:  # said once for the voices it applies to
-            about = name, voice.source, voice.license
-            print(f"# {name}: {voice.source}; {voice.license}")
-        print(f"{name:<8} {voice.id:<24} {','.join(voice.languages):<16} {voice.name}")
+        listed = [voice(name, info, sample) for (name, info), sample in zip(voices, samples)]
+        print(json.dumps(listed, indent=1, ensure_ascii=False))
+    else:
+        print("\n".join(voice_lines(voices, samples)))
     return 0
 
 
@@ -262,6 +284,8 @@ COMMANDS = {
     "voices": _voices,
     "schema": _schema,
     "cache": _cache,
+    "watch": _watch,
+    "completion": _completion,
 }
 """Each command's function, by the name ``arguments.parser`` gives it."""
 

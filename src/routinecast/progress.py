@@ -6,8 +6,15 @@ import sys
 
 from tqdm import tqdm
 
-PHASES = {"speech": "speaking", "audio": "encoding"}
-"""What each phase ``build`` reports is called on screen."""
+PHASES = {"voice": "starting the voice", "speech": "speaking", "levelling": "levelling", "audio": "encoding"}
+"""What each phase ``build`` reports is called on screen, in the order they come."""
+FORMAT = "{desc} {percentage:3.0f}%|{bar}| {remaining}"
+"""A bar without counts (lines, samples): the phase, how far, and the time left."""
+
+
+def _bar(label: str, total: int, unit: str = "") -> tqdm:
+    # dynamic_ncols: the line is cut to the terminal's width at every update, so it never wraps.
+    return tqdm(total=total, desc=label, file=sys.stderr, dynamic_ncols=True, leave=False, unit=unit, bar_format=FORMAT)
 
 
 class Bar:
@@ -25,8 +32,7 @@ class Bar:
         if phase != self.phase:
             self.close()
             self.phase = phase
-            label = f"{self.name}: {PHASES.get(phase, phase)}"
-            self.bar = tqdm(total=total, desc=label, file=sys.stderr, dynamic_ncols=True, leave=False, unit="")
+            self.bar = _bar(f"{self.name}: {PHASES.get(phase, phase)}", total)
         self.bar.total = total
         self.bar.n = done
         self.bar.refresh()
@@ -36,6 +42,28 @@ class Bar:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+            self.phase = None
+
+
+class Batch:
+    """The routines of a batch build counted on one line: how many are built, and which finished last."""
+
+    def __init__(self, total: int):
+        self.bar = _bar("building", total)
+
+    def write(self, line: str, file=None) -> None:
+        """Print ``line`` (a summary, an error) on ``file`` (default stdout) above the bar."""
+        self.bar.write(line, file=file or sys.stdout)
+
+    def done(self, name: str) -> None:
+        """Count a finished routine."""
+        self.bar.set_description_str(f"built {name}", refresh=False)
+        self.bar.update()
+        self.bar.refresh()  # each routine is shown, however soon the next one follows
+
+    def close(self) -> None:
+        """Remove the bar from the screen."""
+        self.bar.close()
 
 
 def wanted(quiet: bool) -> bool:

@@ -11,13 +11,18 @@ from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
 
-import yaml
-
+from .build import check
 from .errors import RoutineError
+from .read.routine import load_routine
+from .script.expansion import expand
+from .script.items import Chapter
+from .settings import Settings
 from .write.files import Staging
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=\S+\n")
 """The first line of a routine that points editors at the schema."""
+ROUTINES = files("routinecast") / "routines"
+"""The shipped routines' folder (package data)."""
 INCLUDE = re.compile(r"^\s*-?\s*include:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.M)
 """An ``include:`` line, for copying what a shipped routine includes along with it."""
 
@@ -53,7 +58,9 @@ class Shipped:
     description: str
     """Its description (one paragraph)."""
     chapters: tuple[str, ...]
-    """Its section titles, in order (those of included files are not listed)."""
+    """Its chapters in order, those its included files and blocks make too."""
+    length_ms: float | None = None
+    """How long it is, with real speech (``None`` when not timed)."""
 
 
 def schema_path() -> Path:
@@ -66,17 +73,18 @@ def schema_line() -> str:
     return f"# yaml-language-server: $schema={schema_path().as_uri()}\n"
 
 
-def shipped() -> list[Shipped]:
-    """Every shipped routine, by name."""
+def shipped(timed: bool = False, settings: Settings = Settings()) -> list[Shipped]:
+    """Every shipped routine, by name; ``timed`` speaks each (or takes its lines from the speech cache)
+    and lays it out, as ``check`` does, to give its real length."""
     out = []
-    with as_file(files("routinecast") / "routines") as folder:
+    with as_file(ROUTINES) as folder:
         for path in sorted(Path(folder).glob("*.yaml")):
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            steps = data.get("steps") or []
-            chapters = tuple(s["section"] for s in steps if isinstance(s, dict) and isinstance(s.get("section"), str))
-            out.append(
-                Shipped(path.stem, data.get("title", ""), " ".join(str(data.get("description", "")).split()), chapters)
-            )
+            routine = load_routine(path)
+            chapters = tuple(item.title for item in expand(routine) if isinstance(item, Chapter))
+            timeline = check(path, settings) if timed else None
+            length = timeline.ms(timeline.length) if timeline else None
+            about = " ".join((routine.description or "").split())
+            out.append(Shipped(path.stem, routine.title, about, chapters, length))
     return out
 
 
@@ -92,10 +100,10 @@ def new_routine(target: Path, source: str | None = None) -> list[Path]:
         raise RoutineError(f"{target}: already exists; choose another name or remove it first")
     texts = {target: schema_line() + TEMPLATE}
     if source is not None:
-        names = [s.name for s in shipped()]
-        if source.removesuffix(".yaml") not in names:
-            raise RoutineError(f"--from {source}: no such shipped routine; choose one of: {', '.join(names)}")
-        with as_file(files("routinecast") / "routines") as folder:
+        with as_file(ROUTINES) as folder:
+            names = sorted(path.stem for path in Path(folder).glob("*.yaml"))
+            if source.removesuffix(".yaml") not in names:
+                raise RoutineError(f"--from {source}: no such shipped routine; choose one of: {', '.join(names)}")
             texts = _copies(Path(folder) / f"{source.removesuffix('.yaml')}.yaml", target)
     written = [path for path in texts if path == target or not path.exists()]
     with Staging() as staging:

@@ -27,19 +27,43 @@ MAX_DURATION_MS = 1000 * 3_600_000
 _TOO_LONG = f"must be at most {MAX_DURATION_MS // 3_600_000}h"
 
 
-_WORDS = re.compile(
-    r"^\s*(\d+(?:\.\d+)?)\s*(h|hours?|hrs?|m|minutes?|mins?|s|seconds?|secs?|ms|milliseconds?)\s*$", re.I
+_UNIT_WORDS = (
+    ("ms", "milliseconds?|msecs?|ms"),
+    ("h", "hours?|hrs?|h"),
+    ("m", "minutes?|mins?|m"),
+    ("s", "seconds?|secs?|s"),
 )
+_PART = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(" + "|".join(f"(?P<{short}>{words})" for short, words in _UNIT_WORDS) + r")(?![a-z])", re.I
+)
+_PARTS = re.compile(rf"\s*(?:{_PART.pattern}\s*(?:,\s*)?(?:and\s+)?)+", re.I)
+"""A length in words: one or more parts (``1 minute``, ``30 secs``), with commas or 'and' between them."""
+_CLOCK = re.compile(r"(?:(\d+):)?(\d+):([0-5]\d)")
+"""A length written as a clock shows it: 1:30, 0:45, 1:30:00."""
 
 
 def duration_in_words(text: str) -> str | None:
-    """How a length written in words (``30 seconds``, ``2 mins``) is written as a duration (``30s``), or ``None``."""
-    match = _WORDS.match(text)
-    if not match or (len(match[2]) <= 2 and not any(c.isspace() for c in text)):  # 90h is written right
+    """How a length written in words or as a clock is written as a duration, or ``None``.
+
+    ``30 seconds`` is ``30s``, ``1 minute 30 seconds`` is ``1m30s``, ``2 mins`` is
+    ``2m``, and ``1:30`` is ``1m30s``; ``None`` when ``text`` is neither, or already
+    written right.
+    """
+    clock = _CLOCK.fullmatch(text.strip())
+    if clock:
+        counts = zip((clock[1] or "0", clock[2], clock[3]), "hms")
+        better = "".join(f"{int(n)}{unit}" for n, unit in counts if int(n))
+    elif _PARTS.fullmatch(text):
+        better = "".join(part[1] + next(k for k, v in part.groupdict().items() if v) for part in _PART.finditer(text))
+    else:
         return None
-    unit = match[2].lower()
-    short = "ms" if unit.startswith(("ms", "milli")) else unit[0]
-    return f"{match[1]}{short}"
+    if not better or better == text.replace(" ", "").lower():
+        return None
+    try:
+        parse_duration_ms(better)
+    except ValueError:
+        return None
+    return better
 
 
 def parse_duration_ms(value: object) -> int:

@@ -262,3 +262,97 @@ def test_alias_bombs_stay_small(name, tmp_path, capsys):
     finally:
         tracemalloc.stop()
     assert peak < 50_000_000
+
+
+def test_yaml_1_1_surprises_read_as_the_text_written_where_text_is_meant(tmp_path):
+    """yes/no/on/off stay true/false to YAML, numbers in base 60 are text; a text field reads both as written."""
+    from routinecast import load_routine
+
+    path = tmp_path / "routine.yaml"
+    path.write_text(
+        "title: yes\nsteps:\n  - say: 'off'\n  - say: on\n  - say: 1:30\n  - say: 1:30:00\n"
+        "  - sides: [yes, no]\n    steps: [{say: '{side}'}]\n",
+        encoding="utf-8",
+    )
+    routine = load_routine(path)
+    assert routine.title == "yes"
+    assert [step.text for step in routine.steps[:4]] == ["off", "on", "1:30", "1:30:00"]
+    assert routine.steps[4].sides == ("yes", "no")
+
+
+def problem(tmp_path, text: str):
+    """The one problem reading ``text`` as a routine gives."""
+    from routinecast.errors import RoutineError
+    from routinecast.read.document import read_document
+
+    path = tmp_path / "routine.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RoutineError) as caught:
+        read_document(path, "r.yaml")
+    [found] = caught.value.problems
+    return found.line, found.col, found.message.removeprefix("YAML syntax error: ")
+
+
+COLON = "found ': ' inside a text, where YAML reads it as a new key; put the whole text in quotes"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # too long to quote whole as the fix
+        ("title: T\nsteps:\n  - say: Note: " + "x" * 60 + "\n", (3, 14, COLON)),
+        # more of a text on the next line, with ': ' in it
+        (
+            "title: T\nsteps:\n  - say: Lie down\n      and rest: now\n",
+            (
+                4,
+                7,
+                "'and rest' is indented more than 'say' on line 3, so YAML reads it as more of the value above; "
+                "move it to column 5 like 'say', or put text that contains ': ' in quotes",
+            ),
+        ),
+        # a comma missing inside a flow list spread over lines is not a bracket left open
+        ("title: T\nsteps: [\n    {say: Hi.},\n    {say: Hi.} {pause: 2s}\n  ]\n", (4, 16, None)),
+        # the text of a '>' value indented with a tab
+        (
+            "title: T\nsteps:\n  - say: >\n\tHi.\n",
+            (4, 1, "a tab is used here to indent; YAML indents with spaces only, so replace the tab with spaces"),
+        ),
+        # a quoted text over two lines, closed, then more text after it on the same line
+        (
+            'title: T\nsteps:\n  - say: "Hi\n      there" now\n',
+            (4, 14, "found more text after the closing quote; put it inside the quotes"),
+        ),
+    ],
+)
+def test_syntax_problems_start_where_the_mistake_is(tmp_path, text, expected):
+    line, col, message = problem(tmp_path, text)
+    assert (line, col) == expected[:2]
+    if expected[2] is not None:
+        assert message == expected[2]
+    else:
+        assert message
+
+
+def test_open_blocks_skip_the_text_of_block_values():
+    from routinecast.read.indentation import open_blocks
+
+    lines = [
+        "title: T",
+        "description: |",
+        "  Notes: read first.",
+        "steps:",
+        "  - hold: 30s",
+        "    cues:",
+        "      - at: 1s",
+        "        say: Soft.",
+        "  - pause: 2s",
+    ]
+    assert open_blocks(lines, 8) == [
+        (0, ":", 3, "steps"),
+        (2, "-", 4, "-"),
+        (4, ":", 5, "cues"),
+        (6, "-", 6, "-"),
+        (8, ":", 7, "say"),
+    ]
+    assert open_blocks(lines, 9) == [(0, ":", 3, "steps"), (2, "-", 8, "-"), (4, ":", 8, "pause")]

@@ -19,7 +19,10 @@ steps:
 BAD = {
     "unknown top key": (
         "title: T\nstesp: []\n",
-        ["{f}:1:1: missing required key 'steps'", "{f}:2:1: unknown key 'stesp' in routine; did you mean 'steps'?"],
+        [
+            "{f}:2:1: unknown key 'stesp' in routine; did you mean 'steps'?",
+            "{f}:2:8: 'steps' is empty; add at least one step",
+        ],
     ),
     "missing title": ("steps:\n  - say: Hi.\n", ["{f}:1:1: missing required key 'title'"]),
     "bad duration": (
@@ -46,10 +49,7 @@ BAD = {
     ),
     "syntax error": (
         "title: T\nsteps:\n  - say: [unclosed\n",
-        [
-            "{f}:4:1: YAML syntax error: expected ',' or ']' but found the end of the file; "
-            "close the '[' opened at line 3, column 10, and put text with ':' or ',' in quotes"
-        ],
+        ["{f}:3:10: YAML syntax error: the '[' here is never closed; add ']' where the list ends"],
     ),
     "duplicate key": (
         "title: T\ntitle: U\nsteps:\n  - say: Hi.\n",

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, RoutineError
-from .faults import not_text, syntax_message
+from .faults import not_text, syntax_problem
 from .loader import YAML_TAG, LimitError, Loader
 from .merges import merge_keys
 
@@ -103,11 +103,8 @@ def read_document(path: str | Path, name: str | None = None) -> Document:
     except LimitError as exc:
         raise RoutineError(Problem(name, exc.mark.line + 1, exc.mark.column + 1, exc.message)) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if (exc.context or "").startswith("while scanning a quoted scalar") and exc.context_mark:
-            mark = exc.context_mark  # where the quote opens, not the end of the file where the scanner gave up
-        message = f"YAML syntax error: {syntax_message(exc)}"
-        raise RoutineError(Problem(name, mark.line + 1, mark.column + 1, message)) from None
+        line, col, message = syntax_problem(exc, text)  # where the mistake starts, not where PyYAML gave up
+        raise RoutineError(Problem(name, line, col, f"YAML syntax error: {message}")) from None
     except yaml.reader.ReaderError as exc:  # a control character YAML forbids
         line, col = _place(text, exc.position)
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
@@ -154,7 +151,12 @@ _TAGS = {YAML_TAG + name: kind for name, kind in _KINDS.items()}
 _READ_AS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]")
-"""A number written with a leading zero (010): YAML 1.1, which PyYAML reads, takes 010 for octal 8."""
+"""A whole number written with a leading zero (010): YAML 1.1, which PyYAML reads, takes it for octal (8).
+
+YAML 1.1's other surprises: dates and numbers in base 60 (1:30) are read as text (``Loader``);
+yes, no, on and off stay true and false, which a text field reads as written and any other field
+names in its message (``fields.shown``).
+"""
 # C0 and C1 controls but tab, line feed, carriage return and next line (U+0085), which are whitespace.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
@@ -217,11 +219,6 @@ def _scalar_problem(document: Document, node: yaml.ScalarNode) -> str | None:
     if control:
         return f"escape \\x{ord(control[0]):02x} is a control character, not text; remove it"
     kind = node.tag.removeprefix(YAML_TAG)
-    if kind in ("int", "float") and _LEADING_ZERO.match(node.value):
-        return (
-            f"{node.value} starts with 0, which YAML reads as an octal or odd number; "
-            f"write {node.value.lstrip('+-0') or '0'}, or put it in quotes if it is text"
-        )
     if kind in ("int", "float") and sum(c.isdigit() for c in node.value) > MAX_NUMBER_DIGITS:
         return f"number has over {MAX_NUMBER_DIGITS} digits; write a smaller number, or quote it if it is text"
     try:
@@ -230,6 +227,12 @@ def _scalar_problem(document: Document, node: yaml.ScalarNode) -> str | None:
         return f"cannot read {cut(node.value)!r} as {_READ_AS.get(kind, kind)}; fix it or remove the tag"
     if type(value) is int and abs(value) >= 10**MAX_NUMBER_DIGITS:
         return f"number is over {MAX_NUMBER_DIGITS} digits long; write a smaller number, or quote it if it is text"
+    if kind == "int" and _LEADING_ZERO.match(node.value):
+        meant = ("-" if node.value.startswith("-") else "") + (node.value.lstrip("+-").lstrip("0_") or "0")
+        return (
+            f"YAML reads {node.value} as {value} (a leading 0 means base 8); "
+            f"write {meant}, or put it in quotes if it is text"
+        )
     return None
 
 

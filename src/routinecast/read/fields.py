@@ -23,9 +23,14 @@ from .text import INVISIBLE, clean_text, length_problem, nothing_to_say
 SYNONYMS = {
     "inhale": "in",
     "exhale": "out",
+    "breathe_in": "in",
+    "breathe_out": "out",
     "breaths": "cycles",
     "rounds": "cycles",
     "times": "cycles",
+    "repeat": "cycles",
+    "reps": "cycles",
+    "pause": "rest",
     "text": "say",
     "speak": "say",
     "wait": "pause",
@@ -63,25 +68,36 @@ class Fields:
     def mapping(
         self, node: yaml.Node, what: str, allowed: tuple[str, ...]
     ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
-        """Keys of a mapping node with their key and value nodes; unknown keys are reported."""
+        """Keys of a mapping node with their key and value nodes; unknown keys are reported.
+
+        An unknown key that surely means an allowed one not written beside it (a synonym,
+        or a near spelling) is reported and then read as that key, so its value is still
+        checked and the key is not also reported missing.
+        """
         if not isinstance(node, yaml.MappingNode):
-            self.fail(node, f"{what} must be a mapping of keys to values")
+            message = f"{what} must be a mapping of keys to values"
+            if node.tag.endswith(":bool"):  # background: off
+                message += f"; got {shown(node)}" + ("" if self.doc.scalar(node) else "; to have none, remove it")
+            self.fail(node, message)
             return None
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        written = {key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
         for key, value in node.value:
             if not isinstance(key, yaml.ScalarNode):
                 self.fail(key, f"a key in {what} must be a name, not {shown(key)}; allowed: {', '.join(allowed)}")
                 continue
             name = key.value
             if name not in allowed:
-                hint = (
-                    [SYNONYMS[name]] if SYNONYMS.get(name) in allowed else difflib.get_close_matches(name, allowed, n=1)
-                )
+                meant = SYNONYMS.get(name) if SYNONYMS.get(name) in allowed else None
+                meant = meant or next(iter(difflib.get_close_matches(name, allowed, n=1, cutoff=0.8)), None)
+                hint = [meant] if meant else difflib.get_close_matches(name, allowed, n=1)
                 tip = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(allowed)}"
                 if " " in name and node.flow_style and value.tag.endswith(":null"):  # {say: Hi, there}
-                    tip = f"; {COMMA_IN_FLOW}"
+                    tip, meant = f"; {COMMA_IN_FLOW}", None
                 self.fail(key, f"unknown key '{cut(name)}' in {what}{tip}")
-                continue
+                if not meant or meant in written:
+                    continue
+                name = meant
             out[name] = (key, value)
         return out
 

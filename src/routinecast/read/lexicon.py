@@ -39,6 +39,11 @@ BUILTIN: dict[str, str] = {
     "balasana": "bah-lah-sah-nah",
     "pranayama": "prah-nah-yah-mah",
     "ujjayi": "oo-jai-ee",
+    "bhujangasana": "boo-jahng-gah-sah-nah",
+    "setu bandhasana": "say-too bahn-dah-sah-nah",
+    "utthita hasta": "oot-tee-tah hah-stah",
+    "kapotasana": "kah-poh-tah-sah-nah",
+    "pilates": "pih-lah-teez",
 }
 
 
@@ -64,6 +69,11 @@ BY_ENGINE: dict[str, dict[str, str]] = {
         "balasana": "[[ bɑːlˈɑːsənə ]]",
         "pranayama": "[[ pɹˌɑːnəjˈɑːmə ]]",
         "ujjayi": "[[ uːdʒˈaɪiː ]]",
+        "bhujangasana": "[[ bˌuːdʒɑːŋɡˈɑːsənə ]]",
+        "setu bandhasana": "[[ sˈeɪtuː bɑːndˈɑːsənə ]]",
+        "utthita hasta": "[[ ʊtˈiːtə hˈɑːstə ]]",
+        "kapotasana": "[[ kˌɑːpoʊtˈɑːsənə ]]",
+        "pilates": "[[ pɪlˈɑːtiːz ]]",
     }
 }
 """Built-in respellings for one engine only, overriding ``BUILTIN`` for it: ``{engine: {word: respelling}}``.

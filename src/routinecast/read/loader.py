@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -17,6 +18,7 @@ takes about 40 microseconds a value, so this also bounds parse time.
 """
 MAX_DEPTH = 100
 """Deepest nesting of lists and mappings (each ``repeat`` or ``sides`` adds two levels)."""
+_NUMBERS = (YAML_TAG + "int", YAML_TAG + "float")
 _ALIASES_TOO_BIG = f"aliases expand the routine to over {MAX_NODES} values; write the values out or use fewer aliases"
 _TOO_BIG = f"routine has over {MAX_NODES} values; split it into smaller routines"
 
@@ -41,8 +43,14 @@ class Loader(yaml.SafeLoader):
     An alias to a value still being composed (``open``) would make a cycle.
     """
 
+    # YAML 1.1's surprises read as the text written, as YAML 1.2 (and editors) read them: dates, and numbers
+    # in base 60 (1:30 would be 90). A leading zero (010, octal 8) is refused by document._scalar_problem.
     yaml_implicit_resolvers = {
-        first: [(tag, regex) for tag, regex in resolvers if tag != YAML_TAG + "timestamp"]
+        first: [
+            (tag, re.compile("(?!.*:)" + regex.pattern, regex.flags) if tag in _NUMBERS else regex)
+            for tag, regex in resolvers
+            if tag != YAML_TAG + "timestamp"
+        ]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 

@@ -48,6 +48,8 @@ def narrate(
     clips: dict[str, ClipRef] = {}
     gains: dict[str, Future[float]] = {}
     for name in dict.fromkeys(voice.engine for voice, _, _ in voices):
+        if progress:  # opening an engine, then measuring its voice's pace and loudness, takes seconds
+            progress("voice", 0, 1)
         with opener(name) as engine:
             for voice, lines, mark in voices:
                 if voice.engine != name:
@@ -56,11 +58,15 @@ def narrate(
                     calibration = _speak(engine, voice, routine, list(loudness.CALIBRATION), store, None)
                     sample = [calibration[t] for t in loudness.CALIBRATION]
                     gains[mark] = voice_gain(store, routine.output, sample, pool, codec)
+                if progress:
+                    progress("voice", 1, 1)
                 said = _speak(engine, voice, routine, lines, store, progress)
                 clips.update((mark + text, ref) for text, ref in said.items())
     bank = AudioBank(store, clips)
-    for _, lines, mark in voices:
+    for done, (_, lines, mark) in enumerate(voices):
         if mark in gains:
+            if progress:
+                progress("levelling", done, len(voices))
             keys = [mark + text for text in dict.fromkeys(lines)]
             bank.level_voice(routine.output.sample_rate, result(gains[mark]), pool, keys)
     return bank
