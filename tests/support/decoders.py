@@ -29,7 +29,7 @@ def probe(path: Path) -> dict:
     h, m, s = re.search(r"Duration: (\d+):(\d+):(\d+\.\d+)", text).groups()
     stream = re.search(r"Stream #0:0: Audio: (.+)", text).group(1)
     chapters = [
-        (title, float(start) * 1000, float(end) * 1000)
+        (title, round(float(start) * 1000, 3), round(float(end) * 1000, 3))  # ffmpeg prints seconds to 6 places
         for start, end, title in re.findall(
             r"Chapter #0:\d+: start (\S+), end (\S+)\n\s+Metadata:\n\s+title\s+: (.+)", text
         )
