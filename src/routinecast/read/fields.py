@@ -20,6 +20,15 @@ from .document import MAX_TEXT, Document, cut
 from .media import Unusable
 from .text import INVISIBLE, clean_text, length_problem, nothing_to_say
 
+PLACEHOLDER_PLACES = {
+    "side": "inside 'sides'",
+    "round": "inside 'repeat'",
+    "rounds": "inside 'repeat'",
+    "this_round": "inside 'repeat'",
+    "hold_time": "in a hold's 'say', 'then' and cues",
+    "n": "in the cue words 'remaining', 'remaining_one', 'second(s)', 'minute(s)' and 'round_name'",
+}
+"""The placeholders only some texts may use, and where they are filled."""
 SYNONYMS = {
     "inhale": "in",
     "exhale": "out",
@@ -166,17 +175,9 @@ class Fields:
                 continue
             ok = False
             written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            known = ("side", "round", "rounds", "this_round", "hold_time", "n")
-            hint = difflib.get_close_matches(name, known, n=1)
-            if name in known and not spec and not conversion:
-                where = {
-                    "side": "inside 'sides'",
-                    "round": "inside 'repeat'",
-                    "rounds": "inside 'repeat'",
-                    "this_round": "inside 'repeat'",
-                    "hold_time": "in a hold's 'say', 'then' and cues",
-                    "n": "in the cue words 'remaining', 'remaining_one', 'second(s)', 'minute(s)' and 'round_name'",
-                }[name]
+            hint = difflib.get_close_matches(name, PLACEHOLDER_PLACES, n=1)
+            if name in PLACEHOLDER_PLACES and not spec and not conversion:
+                where = PLACEHOLDER_PLACES[name]
                 self.fail(node, f"placeholder {written} is only available {where}")
             elif hint:
                 self.fail(node, f"unknown placeholder {written}; did you mean {{{hint[0]}}}?")
