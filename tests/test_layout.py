@@ -20,8 +20,9 @@ ORDER = (
     ("sound",),
     ("mix",),
     ("write",),
+    ("publish",),
     ("settings", "build"),
-    ("batch", "starter", "progress", "reports", "watch"),
+    ("batch", "publishing", "starter", "progress", "reports", "watch"),
     ("arguments", "cli"),
     ("__init__", "__main__"),
 )

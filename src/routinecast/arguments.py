@@ -47,6 +47,11 @@ examples:
   routinecast check --json my.yaml
   routinecast check my.yaml --set hold=45s
 """,
+    "publish": """
+examples:
+  routinecast publish output/ scripts/*.yaml            build the routines into output/, then the site
+  routinecast publish output/ --base-url https://example.org/sessions/   the site and its podcast feed
+""",
     "plan": """
 examples:
   routinecast plan my.yaml                              the timed table of the session
@@ -146,6 +151,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", type=Path, default=Path("voice-samples"), help="folder for --sample (default voice-samples)"
     )
+
+    p = command(
+        "publish",
+        "write a listening site and podcast feed for built sessions",
+        "Write a static site into FOLDER for the sessions built there (each NAME.mp3 with its timeline "
+        "NAME.json): an index, a page per session with its player, chapters, transcript and timeline picture, "
+        "and with --base-url a podcast feed (feed.xml). Routines named are built into FOLDER first.",
+    )
+    p.add_argument("folder", type=Path, metavar="FOLDER")
+    p.add_argument("routines", nargs="*", type=Path, metavar="ROUTINE.yaml", help="routines to build into FOLDER first")
+    p.add_argument("--base-url", metavar="URL", help="the site's web address, for the feed (without it, no feed)")
+    p.add_argument("--title", help="the site's and feed's title (default: the sessions' album)")
+    p.add_argument("--description", help="what the site and feed are about")
+    p.add_argument("--author", help="who makes them (default: the sessions' artist)")
+    p.add_argument("--language", default="en", help="language code of the sessions (default en)")
+    _engine_options(p)
 
     command("schema", "print the JSON Schema of the routine format", "Print the routine format's JSON Schema.")
 

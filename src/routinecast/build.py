@@ -26,6 +26,7 @@ from .mix.background import Bed
 from .model import Routine
 from .pool import Pool
 from .read.routine import load_routine
+from .script import record
 from .script.expansion import expand, tells_session_time
 from .script.timeline import Timeline, layout
 from .settings import Settings, with_overrides
@@ -210,7 +211,7 @@ def build(
                         write_tags(audio_tmp, routine, timeline)
                     size = audio_tmp.stat().st_size
                 if timeline_path:
-                    staging.write_text(Path(timeline_path), timeline.to_json())
+                    staging.write_text(Path(timeline_path), record.dump(timeline))
                 if transcript_path:
                     staging.write_text(Path(transcript_path), captions.transcript(timeline, transcript_fmt))
                 finishing.start()  # from here the build is done but for renaming and cleaning up
@@ -233,17 +234,21 @@ def _render(path: Path, planned: Plan, fmt: str, pool: Pool, progress: Progress 
             report = (lambda samples: progress("audio", samples, timeline.length)) if progress else None
             if report:  # the first part takes a while: show the phase from its start
                 report(0)
-            encode_parts(pool, handle, timeline, planned.bank, parts, routine.output.bitrate, report)
+            bed = _bed(planned)
+            encode_parts(pool, handle, timeline, planned.bank, bed, parts, routine.output.bitrate, report)
         return
     encoder.encode(path, _mix(planned, progress), timeline.sample_rate, fmt, routine.output.bitrate, wav_info(routine))
 
 
 def _mix(planned: Plan, progress: Progress | None):
     """The whole session's samples in order, background and all, counted into ``progress``."""
-    routine, timeline = planned.routine, planned.timeline
-    bed = Bed(routine.background, timeline, routine.output.loudness) if routine.background else None
-    chunks = mixer.stream(timeline, planned.bank, bed)
-    return _counting(chunks, timeline.length, progress) if progress else chunks
+    chunks = mixer.stream(planned.timeline, planned.bank, _bed(planned))
+    return _counting(chunks, planned.timeline.length, progress) if progress else chunks
+
+
+def _bed(planned: Plan) -> Bed | None:
+    routine = planned.routine
+    return Bed(routine.background, planned.timeline, routine.output.loudness) if routine.background else None
 
 
 def _codec(routine: Routine) -> Codec | None:

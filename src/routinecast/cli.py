@@ -242,9 +242,28 @@ def _check(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     from .build import plan
     from .reports import plan_lines
+    from .script import record
 
     timeline = plan(args.routine, _settings(args)).timeline
-    sys.stdout.write(timeline.to_json() if args.json else "".join(f"{line}\n" for line in plan_lines(timeline)))
+    sys.stdout.write(record.dump(timeline) if args.json else "".join(f"{line}\n" for line in plan_lines(timeline)))
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .publishing import publish
+
+    site = publish(
+        args.folder,
+        args.routines,
+        base=args.base_url,
+        title=args.title,
+        description=args.description,
+        author=args.author,
+        language=args.language,
+        settings=_settings(args),
+        built=lambda path: print(f"built {path}", flush=True),
+    )
+    print(f"published {len(site.sessions)} sessions: {site.index}" + (f" and {site.feed}" if site.feed else ""))
     return 0
 
 
@@ -281,6 +300,7 @@ COMMANDS = {
     "build": _build,
     "check": _check,
     "plan": _plan,
+    "publish": _publish,
     "voices": _voices,
     "schema": _schema,
     "cache": _cache,

@@ -69,6 +69,19 @@ def test_chunks_join_into_the_same_bed_as_one_piece():
     assert np.array_equal(np.concatenate(pieces), whole)
 
 
+@pytest.mark.parametrize("noise", ["pink", "brown", "white"])
+def test_any_stretch_of_the_bed_can_be_made_on_its_own(noise):
+    # Parts of a session encoded apart, in other processes, each make their own stretch of the bed.
+    session = timeline(("silence", 6), ("speech", 1), ("silence", 3))  # 160,000 samples: three noise blocks
+    whole = Bed(Background(noise=noise), session, -16.0).chunk(0, session.length)
+    for start, n in [(70_000, 5), (65_530, 12), (131_071, 28_929), (1, 150_000)]:
+        assert np.array_equal(Bed(Background(noise=noise), session, -16.0).chunk(start, n), whole[start : start + n])
+    # The blocks of noise join without a step: no sample-to-sample change at a join stands out.
+    steps = np.abs(np.diff(whole[RATE:].astype(np.float64)))
+    joins = [65_536 - RATE - 1, 2 * 65_536 - RATE - 1]
+    assert steps[joins].max() < 5 * np.percentile(steps, 99)
+
+
 def test_a_file_bed_keeps_playing_past_the_end_of_its_file(tmp_path):
     noise = 0.2 * np.random.default_rng(1).standard_normal(RATE)
     soundfile.write(tmp_path / "rain.wav", noise, RATE)

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from routinecast import RoutineError, load_routine
+from routinecast.script import record
 from routinecast.script.expansion import expand
 from routinecast.script.items import Spoken, Tone, Window, sounding
 from routinecast.script.timeline import layout
@@ -212,7 +213,7 @@ steps:
 """,
         {"Hello.": 3528},
     )
-    assert json.loads(timeline.to_json()) == {
+    assert json.loads(record.dump(timeline)) == {
         "title": "T",
         "sample_rate": 8000,
         "duration_ms": 4441.0,

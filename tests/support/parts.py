@@ -1,7 +1,8 @@
-"""Encoding a session the way long builds do, in this process: parts cut in silence, joined in one stream."""
+"""Encoding a session the way long builds do, in this process: parts cut in silence or at seams, joined."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,7 @@ import numpy as np
 from routinecast.formats import frame_samples
 from routinecast.script.timeline import Timeline
 from routinecast.write import mp3
+from routinecast.write.seams import Joiner
 from routinecast.write.segments import Part, split
 
 
@@ -19,11 +21,15 @@ def encode_in_parts(path: Path, pcm: np.ndarray, timeline: Timeline, kbps: int) 
     parts = split(timeline, frame)
     with open(path, "w+b") as handle:
         stream = mp3.Mp3Stream(handle, rate, kbps)
+        joiner = Joiner(stream, parts)
         for i, part in enumerate(parts):
             if part.silent:
                 stream.silence(part.length // frame)
             else:
-                whole = part.length // frame if i + 1 < len(parts) else None
-                stream.add(*mp3.encode_part(handle, [pcm[part.start : part.end]], rate, kbps, whole))
+                begin, end = joiner.span(i)
+                encoded = io.BytesIO()
+                mp3.encode_part(encoded, [pcm[begin:end]], rate, kbps)
+                encoded.seek(0)
+                joiner.add(i, encoded)
         assert stream.close() == len(pcm)
     return stream, parts

@@ -82,12 +82,3 @@ def test_parts_encoded_apart_join_like_one_stream(tmp_path, rate, kbps):
     for part in parts:
         if part.silent:  # copied frames of silence are silence
             assert not joined[part.start + 2 * frame : part.end - 2 * frame].any()
-
-
-def test_a_part_keeps_exactly_the_frames_asked_for():
-    buffer = io.BytesIO()
-    audio = np.zeros(10 * 1152, dtype=np.float32)
-    assert mp3.encode_part(buffer, [audio], 44100, 64, frames=10) == (10, 10 * 1152)
-    assert len(mp3.frame_sizes(buffer.getvalue())) == 10
-    with pytest.raises(RuntimeError, match="made 11 frames for a part of 40"):
-        mp3.encode_part(io.BytesIO(), [audio], 44100, 64, frames=40)

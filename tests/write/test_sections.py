@@ -13,6 +13,7 @@ import soundfile
 from mutagen.id3 import ID3
 
 from routinecast import RoutineError, build
+from routinecast.script import record
 from routinecast.write import encoder
 from routinecast.write.sections import slug
 from tests.support.decoders import decode
@@ -101,7 +102,7 @@ def test_each_part_has_its_own_timeline_and_captions_and_the_session_keeps_its_o
     assert sorted(os.listdir(out)) == sorted(
         [f"{name}{suffix}" for name in NAMES for suffix in (".mp3", ".json", ".srt")] + ["parts.m3u"]
     )
-    assert (tmp_path / "all.json").read_text(encoding="utf-8") == result.timeline.to_json()
+    assert (tmp_path / "all.json").read_text(encoding="utf-8") == record.dump(result.timeline)
     warm_up = json.loads((out / "02-warm-up-breathe-relax.json").read_text(encoding="utf-8"))
     speech = [e for e in result.timeline.events if e.kind == "speech"]
     start = result.timeline.chapters[1].start

@@ -40,18 +40,18 @@ class Bed:
             calibration = self.loop
         else:
             self.noise = _Noise(spec.noise or "brown", seed=20240601)
-            calibration = _Noise(spec.noise or "brown", seed=1).next(10 * self.rate)
+            calibration = _Noise(spec.noise or "brown", seed=1).at(0, 10 * self.rate)
         self.gain = 10 ** ((target_lufs + spec.level_db - loudness.measure(calibration, self.rate)) / 20)
         self.spans = _merged_sounding(timeline)
         self.starts = [a for a, _ in self.spans]
 
     def _raw(self, start: int, n: int) -> np.ndarray:
         if self.loop is None:
-            return self.noise.next(n)
+            return self.noise.at(start, n)
         return self.loop[(start + np.arange(n)) % len(self.loop)]
 
     def chunk(self, start: int, n: int) -> np.ndarray:
-        """The bed for samples ``start`` to ``start + n`` (call in order, without gaps)."""
+        """The bed for samples ``start`` to ``start + n``."""
         t = start + np.arange(n)
         envelope = self._duck(start, n) * self._fade(t)
         return (self._raw(start, n) * self.gain * envelope).astype(np.float32)
@@ -82,23 +82,43 @@ class Bed:
 
 
 class _Noise:
-    """Endless coloured noise, generated in pieces that join seamlessly (the filter keeps its state)."""
+    """Endless coloured noise that can be read from any sample on, the same however it is read.
+
+    White noise comes in blocks, each from its own seed. A block is filtered
+    from ``WARM_UP`` samples into the block before it, which brings the
+    filter's state to where a run from the very start would have it (the
+    filters forget far faster), so blocks join without a seam, and a session
+    encoded in parts gets the same bed as one encoded in one go.
+    """
+
+    BLOCK = 1 << 16
+    WARM_UP = 1 << 13
 
     def __init__(self, kind: str, seed: int):
-        from scipy.signal import lfilter_zi  # heavy; only sessions with a noise bed need it
-
-        self.rng = np.random.default_rng(seed)
+        self.seed = seed
         self.filter = {"pink": _PINK, "brown": _BROWN}.get(kind)
-        self.state = lfilter_zi(*self.filter) * 0.0 if self.filter else None
+        self.cached: tuple[int, np.ndarray] | None = None
 
-    def next(self, n: int) -> np.ndarray:
-        from scipy.signal import lfilter
+    def at(self, start: int, n: int) -> np.ndarray:
+        """Samples ``start`` to ``start + n``."""
+        first, last = start // self.BLOCK, (start + n - 1) // self.BLOCK
+        joined = np.concatenate([self._block(k) for k in range(first, last + 1)]) if n else np.zeros(0)
+        offset = start - first * self.BLOCK
+        return joined[offset : offset + n]
 
-        white = self.rng.standard_normal(n)
-        if self.filter is None:
-            return white
-        out, self.state = lfilter(*self.filter, white, zi=self.state)
-        return out
+    def _block(self, k: int) -> np.ndarray:
+        if self.cached is None or self.cached[0] != k:
+            white = self._white(k)
+            if self.filter is not None:
+                from scipy.signal import lfilter  # heavy; only sessions with a noise bed need it
+
+                before = self._white(k - 1)[-self.WARM_UP :] if k else np.zeros(0)
+                white = lfilter(*self.filter, np.concatenate([before, white]))[len(before) :]
+            self.cached = k, white
+        return self.cached[1]
+
+    def _white(self, k: int) -> np.ndarray:
+        return np.random.default_rng([self.seed, k]).standard_normal(self.BLOCK)
 
 
 def _merged_sounding(timeline: Timeline) -> list[tuple[int, int]]:

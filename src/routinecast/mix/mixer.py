@@ -29,11 +29,9 @@ def stream(
 ) -> Iterator[np.ndarray]:
     """The session's float32 samples, in order, as arrays of at most ``chunk`` samples.
 
-    ``start`` and ``end`` select a stretch of the session (without a bed, which plays from the start).
+    ``start`` and ``end`` select a stretch of the session.
     """
     end = timeline.length if end is None else end
-    if bed is not None and start != 0:
-        raise ValueError("a session with a background bed streams from its start")
     position = start
     for part in _foreground(timeline, bank, chunk, start, end):
         if bed is not None:

@@ -9,7 +9,6 @@ silent overlap or drift.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -81,35 +80,6 @@ class Timeline:
     def ms(self, samples: int) -> float:
         """A sample position in milliseconds, rounded to a microsecond."""
         return round(samples * 1000 / self.sample_rate, 3)
-
-    def to_json(self) -> str:
-        """The timeline file: times in milliseconds from the first decoded sample."""
-        ms = self.ms
-        data = {
-            "title": self.title,
-            "sample_rate": self.sample_rate,
-            "duration_ms": ms(self.length),
-            "events": [
-                {
-                    "kind": e.kind,
-                    "start_ms": ms(e.start),
-                    "end_ms": ms(e.end),
-                    **({"text": e.text} if e.text is not None else {}),
-                    "step": e.step,
-                }
-                for e in self.events
-            ],
-            "windows": [
-                {"kind": w.kind, "start_ms": ms(w.start), "end_ms": ms(w.end), "step": w.label} for w in self.windows
-            ],
-            **({"background": _background_json(self.background)} if self.background else {}),
-            # ID3 chapter frames hold whole milliseconds; the file lists the same times.
-            "chapters": [
-                {"title": c.label, "start_ms": float(round(ms(c.start))), "end_ms": float(round(ms(c.end)))}
-                for c in self.chapters
-            ],
-        }
-        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
 def to_samples(ms: int, sample_rate: int) -> int:
@@ -251,11 +221,6 @@ class _Layout:
     def fail(self, where: Where, message: str) -> None:
         # A step in a repeat or in sides is laid out, and fails, each round alike: it is reported once.
         self.problems.setdefault(Problem(where.file or self.routine.source, where.line, where.col, message))
-
-
-def _background_json(bed: Background) -> dict:
-    source = {"file": bed.file.name} if bed.file else {"noise": bed.noise}
-    return {**source, "level_db": bed.level_db, "duck_db": bed.duck_db, "fade_ms": bed.fade_ms}
 
 
 def _opens_with_sound(item: Item) -> bool:

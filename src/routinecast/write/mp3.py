@@ -52,33 +52,25 @@ def write_mp3(handle: BinaryIO, chunks: Iterable[np.ndarray], sample_rate: int, 
     return stream.close()
 
 
-def encode_part(
-    handle: BinaryIO, chunks: Iterable[np.ndarray], sample_rate: int, bitrate: int, frames: int | None = None
-) -> tuple[int, int]:
-    """Encode ``chunks`` with a fresh LAME into ``handle``; returns (frames, samples) written.
+def encode_part(handle: BinaryIO, chunks: Iterable[np.ndarray], sample_rate: int, bitrate: int) -> tuple[int, int]:
+    """Encode ``chunks`` with a fresh LAME into ``handle``, flushed; returns (frames, samples) written.
 
-    With ``frames``, only that many frames are kept: the part then covers exactly
-    ``frames * frame_samples(sample_rate)`` samples of the session, and the next
-    part, encoded on its own, follows it gaplessly. That holds when the session
-    is digital silence around the cut (see ``segments``): LAME's first frame
-    reaches back over its 576-sample delay into zeros either way, and what the
-    flush adds past the cut is zeros too.
+    The frames cover the samples given, with LAME's 576-sample delay before
+    them and its padding after; where a part encoded so joins the next one,
+    ``seams`` says.
     """
     lame = _lame(sample_rate, bitrate)
     written = samples = 0
-    limit = frames if frames is not None else float("inf")
     pending = bytearray()  # LAME hands out bytes as they are final, which need not end on a frame
     for chunk in chunks:
         pcm = to_pcm16(np.asarray(chunk, dtype=np.float32)).astype("<i2", copy=False)
         samples += len(pcm)
         pending += lame.encode(pcm.tobytes())
-        written += _write_frames(handle, pending, limit - written)
+        written += _write_frames(handle, pending)
     pending += lame.flush()
-    written += _write_frames(handle, pending, limit - written)
-    if pending and written < limit:
+    written += _write_frames(handle, pending)
+    if pending:
         raise RuntimeError("the MP3 encoder produced a truncated frame")
-    if frames is not None and written != frames:
-        raise RuntimeError(f"the MP3 encoder made {written} frames for a part of {frames}")
     return written, samples
 
 
@@ -92,14 +84,13 @@ def _lame(sample_rate: int, bitrate: int) -> lameenc.Encoder:
     return lame
 
 
-def _write_frames(handle: BinaryIO, pending: bytearray, room: float) -> int:
-    """Move the whole frames at the start of ``pending`` (at most ``room``) to ``handle``; returns how many."""
+def _write_frames(handle: BinaryIO, pending: bytearray) -> int:
+    """Move the whole frames at the start of ``pending`` to ``handle``; returns how many."""
     sizes = frame_sizes(pending)
-    kept = sizes[: int(min(room, len(sizes)))]
-    done = sum(kept)
+    done = sum(sizes)
     handle.write(pending[:done])
     del pending[:done]
-    return len(kept)
+    return len(sizes)
 
 
 def frame_sizes(data: bytes | bytearray) -> list[int]:

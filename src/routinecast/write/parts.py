@@ -1,7 +1,7 @@
 """Encoding a session in parts, across helper processes, joined into one MP3.
 
 ``segments.split`` says where the session may be cut. Helpers read the
-timeline and the audio bank from one file written per build and write their
+timeline, the audio bank and the bed from one file written per build and write their
 frames to files, so nothing large crosses a pipe and memory stays flat
 however long the session is.
 """
@@ -17,10 +17,12 @@ from typing import BinaryIO
 from ..claims import claimed_folder
 from ..formats import frame_samples
 from ..mix import mixer
+from ..mix.background import Bed
 from ..pool import Pool, result
 from ..script.timeline import Timeline
 from ..sound.bank import AudioBank
 from .mp3 import Mp3Stream, encode_part
+from .seams import Joiner
 from .segments import Part
 
 
@@ -29,38 +31,39 @@ def encode_parts(
     handle: BinaryIO,
     timeline: Timeline,
     bank: AudioBank,
+    bed: Bed | None,
     parts: list[Part],
     bitrate: int,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Encode ``parts`` across ``pool``'s workers into ``handle`` as one MP3; returns the samples written.
 
-    ``progress`` hears the samples finished so far, in order.
+    ``bed`` is the session's background, if any. ``progress`` hears the samples finished so far, in order.
 
     Silent parts are copied from frames of silence; the others are encoded
-    by the workers, all at once, and appended as each one's turn comes.
+    by the workers, all at once, and joined (``seams``) as each one's turn comes.
     """
     rate = timeline.sample_rate
     frame = frame_samples(rate)
+    stream = Mp3Stream(handle, rate, bitrate)
+    joiner = Joiner(stream, parts)
     with claimed_folder("routinecast-parts-") as folder:
         plan = Path(folder) / "plan.pickle"
-        plan.write_bytes(pickle.dumps((timeline, bank), protocol=pickle.HIGHEST_PROTOCOL))
+        plan.write_bytes(pickle.dumps((timeline, bank, bed), protocol=pickle.HIGHEST_PROTOCOL))
         futures: dict[int, tuple[Path, Future]] = {}
         for i, part in enumerate(parts):
             if not part.silent:
-                frames = part.length // frame if i + 1 < len(parts) else None
                 path = Path(folder) / f"{i}.mp3"
-                futures[i] = path, pool.submit(_encode_part, plan, part, rate, bitrate, frames, path)
-        stream = Mp3Stream(handle, rate, bitrate)
+                futures[i] = path, pool.submit(_encode_part, plan, joiner.span(i), rate, bitrate, path)
         try:
             for i, part in enumerate(parts):
                 if part.silent:
                     stream.silence(part.length // frame)
                 else:
                     path, future = futures.pop(i)
-                    frames, samples = result(future)
+                    result(future)
                     with open(path, "rb") as source:
-                        stream.copy(source, frames, samples)
+                        joiner.add(i, source)
                     path.unlink()
                 if progress:
                     progress(part.end)
@@ -70,15 +73,14 @@ def encode_parts(
         return stream.close()
 
 
-_plan: tuple[Path, tuple[Timeline, AudioBank]] | None = None
+_plan: tuple[Path, tuple[Timeline, AudioBank, Bed | None]] | None = None
 
 
-def _encode_part(plan: Path, part: Part, rate: int, bitrate: int, frames: int | None, out: Path) -> tuple[int, int]:
+def _encode_part(plan: Path, span: tuple[int, int], rate: int, bitrate: int, out: Path) -> None:
     # A worker keeps the last plan it read: every part of a build shares it.
     global _plan
     if _plan is None or _plan[0] != plan:
         _plan = plan, pickle.loads(plan.read_bytes())
-    timeline, bank = _plan[1]
+    timeline, bank, bed = _plan[1]
     with open(out, "wb") as handle:
-        chunks = mixer.stream(timeline, bank, start=part.start, end=part.end)
-        return encode_part(handle, chunks, rate, bitrate, frames)
+        encode_part(handle, mixer.stream(timeline, bank, bed, start=span[0], end=span[1]), rate, bitrate)

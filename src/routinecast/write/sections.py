@@ -23,6 +23,7 @@ import numpy as np
 from ..errors import RoutineError
 from ..formats import FORMATS
 from ..model import Routine
+from ..script import record
 from ..script.timeline import Span, Timeline
 from . import captions, encoder
 from .files import Staging
@@ -115,7 +116,7 @@ def write_sections(
         if fmt == "mp3":
             write_tags(audio, tags, section.timeline)
         if timelines:
-            staging.write_text(section.beside(".json"), section.timeline.to_json())
+            staging.write_text(section.beside(".json"), record.dump(section.timeline))
         if transcript_fmt:
             staging.write_text(
                 section.beside(f".{transcript_fmt}"), captions.transcript(section.timeline, transcript_fmt)

@@ -6,8 +6,9 @@ it can: a fresh encoder sees the same zeros the running one would, so parts
 encoded apart and joined on the frame grid decode exactly like one stream,
 with no gap, click or drift. A routine is mostly silence (holds, pauses), so
 there are cuts aplenty; long silences become parts of their own, copied from
-frames of silence encoded once. A background bed leaves no digital silence:
-such a session is one part.
+frames of silence encoded once. Sound that runs on with no silence to cut in
+(a background bed leaves none) is cut at seams instead: parts that overlap
+by a few frames and are joined where their encoders agree (see ``seams``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ ZEROS_BEFORE = 4 * GRANULE  # silence a cut needs before it: the encoder's delay
 ZEROS_AFTER = 2 * GRANULE  # and after it: what the encoder looks ahead
 MIN_SILENT_FRAMES = 16  # shorter silences stay inside the sound part around them
 PART_SECONDS = 20  # sound parts grow to about this long before the next cut, to keep the jobs few
+LEAD = 12  # frames a part after a seam is encoded from before it, for its encoder to warm up on the same audio
+TAIL = 24  # frames the part before a seam runs past it: the frames it may be joined in, and its look-ahead
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Part:
     """One past the last sample."""
     silent: bool
     """Whether it is digital silence throughout."""
+    seam: bool = False
+    """Whether it starts at a seam inside sound (overlapping the part before it), not at a cut in silence."""
 
     @property
     def length(self) -> int:
@@ -42,15 +47,21 @@ class Part:
 
 
 def split(timeline: Timeline, frame: int) -> list[Part]:
-    """Parts covering the session in order, cut only inside digital silence, on the ``frame`` grid.
+    """Parts covering the session in order, on the ``frame`` grid: cut inside digital silence where it
+    has any, and at seams where sound runs on for longer than two parts.
 
     Every part but the last is a whole number of frames long; the last is never silent.
     """
+    grow = PART_SECONDS * timeline.sample_rate
+    return [seamed for part in _cuts(timeline, frame, grow) for seamed in _seams(part, frame, grow)]
+
+
+def _cuts(timeline: Timeline, frame: int, grow: int) -> list[Part]:
+    """The parts cut in digital silence only."""
     if timeline.background is not None or timeline.length == 0:
         return [Part(0, timeline.length, False)]
     parts: list[Part] = []
     start = 0
-    grow = PART_SECONDS * timeline.sample_rate
     for a, b in _zero_runs(timeline):
         first = -(-(a + ZEROS_BEFORE) // frame) * frame
         last = (b - ZEROS_AFTER) // frame * frame
@@ -64,6 +75,16 @@ def split(timeline: Timeline, frame: int) -> list[Part]:
             start = first
     parts.append(Part(start, timeline.length, False))
     return parts
+
+
+def _seams(part: Part, frame: int, grow: int) -> list[Part]:
+    """``part`` as it is, or, if it is sound longer than two parts, cut at seams about ``grow`` apart."""
+    if part.silent or part.length < 2 * grow:
+        return [part]
+    step = grow // frame * frame
+    starts = range(part.start, part.end - step, step)  # the last part is between one and two steps long
+    ends = [*starts[1:], part.end]
+    return [Part(a, b, False, seam=a != part.start) for a, b in zip(starts, ends)]
 
 
 def _zero_runs(timeline: Timeline) -> Iterator[tuple[int, int]]:
