@@ -37,12 +37,15 @@ WORDS = ("gently", "slowly", "softly", "calmly", "easily", "quietly")
 PARTS = ("left hip", "right hip", "lower back", "shoulders", "jaw", "belly", "thighs", "neck")
 
 
-def routine_text(minutes: int, edit: int = 0) -> str:
+def routine_text(minutes: int, edit: int = 0, bed: bool = False) -> str:
     """A routine of about ``minutes``, one block of about 70 s after another, every sentence distinct.
 
-    ``edit`` (from 1) changes the opening sentence, differently for each value.
+    ``edit`` (from 1) changes the opening sentence, differently for each value; ``bed`` adds a
+    background of brown noise, which leaves no digital silence.
     """
-    lines = ["title: Benchmark", f"output: {{sample_rate: {RATE}, bitrate: 64}}", "steps:"]
+    lines = ["title: Benchmark", f"output: {{sample_rate: {RATE}, bitrate: 64}}"]
+    lines += ["background: {noise: brown}"] if bed else []
+    lines += ["steps:"]
     for block in range(round(minutes * 60 / 70)):
         word, part = WORDS[block % len(WORDS)], PARTS[block // len(WORDS) % len(PARTS)]
         first = f"Block {block + 1}. Let your {part} settle {word}, and notice the breath."
@@ -112,11 +115,14 @@ RENDER = textwrap.dedent("""
     import sys, numpy as np
     from routinecast import Settings, plan
     from routinecast.mix import mixer
+    from routinecast.mix.background import Bed
     if __name__ == "__main__":  # engines start worker processes
         planned = plan(sys.argv[1], Settings(engine=sys.argv[4], cache_dir=sys.argv[3]))
-        out = np.lib.format.open_memmap(sys.argv[2], mode="w+", dtype=np.float32, shape=(planned.timeline.length,))
+        routine, timeline = planned.routine, planned.timeline
+        bed = Bed(routine.background, timeline, routine.output.loudness) if routine.background else None
+        out = np.lib.format.open_memmap(sys.argv[2], mode="w+", dtype=np.float32, shape=(timeline.length,))
         pos = 0
-        for chunk in mixer.stream(planned.timeline, planned.bank):
+        for chunk in mixer.stream(timeline, planned.bank, bed):
             out[pos:pos + len(chunk)] = chunk
             pos += len(chunk)
         out.flush()
@@ -191,21 +197,22 @@ def main() -> None:
     parser.add_argument("--minutes", type=int, nargs="+", default=[10, 30, 60, 180])
     parser.add_argument("--naive", type=int, nargs="*", default=[10, 30, 60])
     parser.add_argument("--repeat", type=int, default=3, help="runs per cell; the median is shown")
+    parser.add_argument("--bed", action="store_true", help="give every routine a background bed of brown noise")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="rc-bench-") as tmp:
         for minutes in args.minutes:
-            rows.append(measure(Path(tmp), minutes, args.repeat, minutes in args.naive))
+            rows.append(measure(Path(tmp), minutes, args.repeat, minutes in args.naive, args.bed))
             print(_line(rows[-1]), flush=True)
     print()
     print(_table(rows))
 
 
-def measure(work: Path, minutes: int, repeat: int, naive: bool) -> dict:
-    """One row of the table: every cell for a routine of ``minutes``."""
+def measure(work: Path, minutes: int, repeat: int, naive: bool, bed: bool = False) -> dict:
+    """One row of the table: every cell for a routine of ``minutes`` (with a background ``bed``)."""
     py = sys.executable
     routine = work / f"r{minutes}.yaml"
-    routine.write_text(routine_text(minutes))
+    routine.write_text(routine_text(minutes, bed=bed))
     out, report, cache = work / f"r{minutes}.mp3", work / "rss.json", work / f"cache{minutes}"
 
     def build(path: Path, cache: Path) -> tuple[float, float, float]:
@@ -213,7 +220,7 @@ def measure(work: Path, minutes: int, repeat: int, naive: bool) -> dict:
 
     def edited(k: int) -> Path:
         path = work / f"r{minutes}-edit{k}.yaml"
-        path.write_text(routine_text(minutes, edit=k))
+        path.write_text(routine_text(minutes, edit=k, bed=bed))
         return path
 
     row: dict = {"minutes": minutes}

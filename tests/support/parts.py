@@ -21,15 +21,17 @@ def encode_in_parts(path: Path, pcm: np.ndarray, timeline: Timeline, kbps: int) 
     parts = split(timeline, frame)
     with open(path, "w+b") as handle:
         stream = mp3.Mp3Stream(handle, rate, kbps)
-        joiner = Joiner(stream, parts)
+
+        def encode(begin: int, end: int) -> bytes:
+            encoded = io.BytesIO()
+            mp3.encode_part(encoded, [pcm[begin:end]], rate, kbps)
+            return encoded.getvalue()
+
+        joiner = Joiner(stream, parts, encode)
         for i, part in enumerate(parts):
             if part.silent:
                 stream.silence(part.length // frame)
             else:
-                begin, end = joiner.span(i)
-                encoded = io.BytesIO()
-                mp3.encode_part(encoded, [pcm[begin:end]], rate, kbps)
-                encoded.seek(0)
-                joiner.add(i, encoded)
+                joiner.add(i, io.BytesIO(encode(*joiner.span(i))))
         assert stream.close() == len(pcm)
     return stream, parts

@@ -62,3 +62,15 @@ def test_main_data_begin_is_read_from_the_side_info():
     assert (main_data_begin(mpeg1, 44100), main_data_begin(mpeg2, 22050)) == (359, 179)
     with pytest.raises(RuntimeError, match="CRC"):
         main_data_begin(bytes([0xFF, 0xFA, 0x50, 0xC4, 0, 0]), 44100)
+
+
+def test_a_seam_with_no_frame_to_join_at_is_encoded_again_as_one_part(tmp_path, monkeypatch):
+    # No frame qualifies: the two parts are encoded as one, which carries on from the first one's frames.
+    monkeypatch.setattr(Joiner, "_join", lambda *args: None)
+    rate = 44100
+    pcm, timeline = sound(rate, 95)
+    stream, parts = encode_in_parts(tmp_path / "parts.mp3", pcm, timeline, 64)
+    encoder.encode(tmp_path / "one.mp3", [pcm], rate, "mp3", 64, {})
+    # Every seam was encoded again, so the file is one stream: the same bytes as encoding it in one go.
+    assert (tmp_path / "parts.mp3").read_bytes() == (tmp_path / "one.mp3").read_bytes()
+    assert len(decoders.decode(tmp_path / "parts.mp3")) == len(pcm)

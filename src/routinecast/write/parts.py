@@ -8,6 +8,7 @@ however long the session is.
 
 from __future__ import annotations
 
+import io
 import pickle
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -46,7 +47,13 @@ def encode_parts(
     rate = timeline.sample_rate
     frame = frame_samples(rate)
     stream = Mp3Stream(handle, rate, bitrate)
-    joiner = Joiner(stream, parts)
+
+    def encode(begin: int, end: int) -> bytes:
+        encoded = io.BytesIO()
+        encode_part(encoded, mixer.stream(timeline, bank, bed, start=begin, end=end), rate, bitrate)
+        return encoded.getvalue()
+
+    joiner = Joiner(stream, parts, encode)
     with claimed_folder("routinecast-parts-") as folder:
         plan = Path(folder) / "plan.pickle"
         plan.write_bytes(pickle.dumps((timeline, bank, bed), protocol=pickle.HIGHEST_PROTOCOL))

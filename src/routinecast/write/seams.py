@@ -15,11 +15,16 @@ So the join is made at a frame whose reservoir bytes fit into the bytes the
 first part left unused at the same place (its own next frame's
 ``main_data_begin``: bytes no earlier frame of it uses), and those bytes are
 copied over. Every frame then decodes as its own encoder made it: the join
-is as clean as a cut in one stream, however loud the bed.
+is as clean as a cut in one stream, however loud the bed. Where no frame
+near the seam allows that (the two reservoirs can stay apart through a
+long, dense passage), the two parts are encoded again as one, in this
+process: its frames are the first part's frames, byte for byte, up to the
+held ones, so it simply carries on from them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import BinaryIO
 
 from ..formats import frame_samples, is_mpeg1, side_info_bytes
@@ -40,14 +45,19 @@ def main_data_begin(frame: bytes | bytearray, sample_rate: int) -> int:
 
 
 class Joiner:
-    """Appends each part's frames to ``stream`` in order, joining at silence cuts and seams."""
+    """Appends each part's frames to ``stream`` in order, joining at silence cuts and seams.
 
-    def __init__(self, stream: Mp3Stream, parts: list[Part]):
-        self.stream, self.parts = stream, parts
+    ``encode(begin, end)`` gives the MP3 frames of a fresh encoder for those samples of the
+    session, for the rare seam that must be encoded again as one part.
+    """
+
+    def __init__(self, stream: Mp3Stream, parts: list[Part], encode: Callable[[int, int], bytes]):
+        self.stream, self.parts, self.encode = stream, parts, encode
         self.rate = stream.sample_rate
         self.frame = frame_samples(self.rate)
         self.held: list[bytearray] = []  # the frames of the part before a seam, from session frame held_at
         self.held_at = 0
+        self.held_begin = 0  # the first sample that part's encoder was given
 
     def span(self, index: int) -> tuple[int, int]:
         """The samples to encode for part ``index``: itself, with the overlap its seams need."""
@@ -60,23 +70,21 @@ class Joiner:
     def add(self, index: int, source: BinaryIO) -> None:
         """Append part ``index``, whose encoder's frames (all of them, for ``span(index)``) ``source`` holds."""
         part = self.parts[index]
-        data = source.read()
-        sizes = frame_sizes(data)
-        frames, at = [], 0
-        for size in sizes:
-            frames.append(bytearray(data[at : at + size]))
-            at += size
-        first = self.span(index)[0] // self.frame  # the session frame of frames[0]
+        begin, end = self.span(index)
+        frames, first = _frames(source.read()), begin // self.frame  # first: the session frame of frames[0]
         if part.seam:
             join = self._join(frames, first, part.start // self.frame)
-            self._write(self.held[: join - self.held_at])
-            frames, first = frames[join - first :], join
+            if join is None:  # encoded again from where the held part's encoder began
+                frames, first, begin = self._again(end), self.held_at, self.held_begin
+            else:
+                self._write(self.held[: join - self.held_at])
+                frames, first = frames[join - first :], join
         last = index + 1 == len(self.parts)
         nxt = None if last else self.parts[index + 1]
         if nxt is not None and nxt.seam:
             keep = nxt.start // self.frame - HOLD - first
             self._write(frames[:keep])
-            self.held, self.held_at = frames[keep:], first + keep
+            self.held, self.held_at, self.held_begin = frames[keep:], first + keep, begin
         elif last:
             self.stream.handle.write(b"".join(frames))
             self.stream.add(len(frames), part.end - first * self.frame)
@@ -87,10 +95,9 @@ class Joiner:
         self.stream.handle.write(b"".join(frames))
         self.stream.add(len(frames), len(frames) * self.frame)
 
-    def _join(self, frames: list[bytearray], first: int, seam: int) -> int:
-        """The session frame where ``frames`` (from session frame ``first``) take over from the held ones.
-
-        Its reservoir bytes are copied into the held frames' unused bytes before it.
+    def _join(self, frames: list[bytearray], first: int, seam: int) -> int | None:
+        """The session frame where ``frames`` (from session frame ``first``) take over from the held ones,
+        if there is one; its reservoir bytes are then copied into the held frames' unused bytes before it.
         """
         for join in range(seam, seam + TAIL - 2):
             before, after = self.held[join - self.held_at], frames[join - first]
@@ -98,7 +105,14 @@ class Joiner:
             if need <= room:
                 self._graft(self.held[: join - self.held_at], frames[: join - first], need)
                 return join
-        raise RuntimeError(f"no frame to join two parts at in the {TAIL} frames after sample {seam * self.frame}")
+        return None
+
+    def _again(self, end: int) -> list[bytearray]:
+        """The held part and the next one, to sample ``end``, encoded as one: its frames from the held ones on."""
+        frames = _frames(self.encode(self.held_begin, end))[self.held_at - self.held_begin // self.frame :]
+        if frames[:HOLD] != self.held[:HOLD]:
+            raise RuntimeError("the MP3 encoder made different frames for the same samples")
+        return frames
 
     def _graft(self, into: list[bytearray], source: list[bytearray], count: int) -> None:
         """Copy the last ``count`` audio-data bytes of ``source``'s frames over those of ``into``'s."""
@@ -117,3 +131,12 @@ class Joiner:
                 b = len(source[j])
             a, b = a - 1, b - 1
             into[i][a] = source[j][b]
+
+
+def _frames(data: bytes) -> list[bytearray]:
+    """The frames in ``data``, each a bytearray (the joins may change their bytes)."""
+    frames, at = [], 0
+    for size in frame_sizes(data):
+        frames.append(bytearray(data[at : at + size]))
+        at += size
+    return frames
