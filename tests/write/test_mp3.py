@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
 import soundfile
@@ -11,7 +9,7 @@ from mutagen.mp3 import MP3, BitrateMode
 
 from routinecast.formats import frame_samples
 from routinecast.script.timeline import Event, Timeline
-from routinecast.write import encoder, mp3
+from routinecast.write import encoder
 from routinecast.write.segments import ZEROS_AFTER, ZEROS_BEFORE
 from tests.support import decoders
 from tests.support.parts import encode_in_parts
