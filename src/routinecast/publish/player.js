@@ -21,8 +21,10 @@
       lines.forEach(function (line, i) {
         line.classList.toggle("active", i === index);
       });
-      if (index >= 0 && document.body.classList.contains("follow")) {
-        lines[index].scrollIntoView({ block: "nearest" });
+      if (index >= 0) {
+        // The list scrolls to keep the line in view; the page itself stays where the reader put it.
+        var box = lines[index].parentNode;
+        box.scrollTop = lines[index].offsetTop - box.offsetTop - box.clientHeight / 3;
       }
     });
   }
