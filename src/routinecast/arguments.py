@@ -56,6 +56,7 @@ examples:
 examples:
   routinecast plan my.yaml                              the timed table of the session
   routinecast plan my.yaml --json | jq .duration_ms
+  routinecast plan my.yaml --svg my.svg                 a picture of the session: chapters, speech, holds
 """,
     "voices": """
 examples:
@@ -142,6 +143,7 @@ def parser() -> argparse.ArgumentParser:
     _engine_options(p)
     p.add_argument("--sample-rate", type=int, help="sample rate to plan for (default 44100)")
     p.add_argument("--json", action="store_true", help="print the timeline as JSON (the --timeline file of build)")
+    p.add_argument("--svg", type=Path, metavar="FILE.svg", help="also write a picture of the timeline (SVG)")
 
     p = command("voices", "list the engines' voices", "List the voices the speech engines offer.")
     p.add_argument("--lang", help="only voices for this language code prefix, e.g. en")
@@ -248,3 +250,22 @@ def _assignment(text: str) -> tuple[str, str]:
     if not equals or not name.strip():
         raise argparse.ArgumentTypeError(f"must be NAME=VALUE, such as hold=45s, not '{text}'")
     return name.strip(), value
+
+
+def settings(args: argparse.Namespace):
+    """The :class:`~.settings.Settings` the parsed ``args`` ask for (any command's)."""
+    from .settings import Settings  # not at the top: --help stays light
+
+    return Settings(
+        engine=args.engine,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+        jobs=args.jobs,
+        sample_rate=getattr(args, "sample_rate", None),
+        bitrate=getattr(args, "bitrate", None),
+        format=getattr(args, "format", None),
+        loudness=getattr(args, "loudness", None),
+        background=not getattr(args, "no_background", False),
+        timeout=getattr(args, "timeout", Settings.timeout),
+        parameters=tuple(getattr(args, "parameters", ())),
+    )

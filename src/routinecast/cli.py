@@ -11,12 +11,11 @@ import argparse
 import json
 import logging
 import os
-import signal
 import sys
-import threading
 
-from .arguments import parser
+from .arguments import parser, settings
 from .errors import RoutinecastError, RoutineError
+from .signals import Terminated, on_terminate, raise_terminated
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         top.print_help()
         return 2
-    previous = _on_terminate(_terminated)
+    previous = on_terminate(raise_terminated)
     try:
         code = COMMANDS[args.run](args)
         sys.stdout.flush()  # here, not at exit, so that a reader gone away is caught below
@@ -45,10 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt as exc:
-        stopped = "terminated" if isinstance(exc, _Terminated) else "interrupted"
+        stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
         # Watching, the builds before this one are written and stay.
         print(f"routinecast: {stopped}{'' if args.run == 'watch' else '; nothing was written'}", file=sys.stderr)
-        return 143 if isinstance(exc, _Terminated) else 130
+        return 143 if isinstance(exc, Terminated) else 130
     except Exception as exc:  # a bug: say so in one line; ROUTINECAST_DEBUG=1 shows the traceback
         if os.environ.get("ROUTINECAST_DEBUG"):
             raise
@@ -58,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     finally:
-        _on_terminate(previous)
+        on_terminate(previous)
 
 
 def _report(exc: RoutinecastError) -> int:
@@ -68,39 +67,6 @@ def _report(exc: RoutinecastError) -> int:
     for line in error_lines(exc):
         print(line, file=sys.stderr)
     return exc.exit_code
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that every clean-up on the way out runs (helpers, temporary files)."""
-
-
-def _terminated(signum: int, frame: object) -> None:
-    raise _Terminated
-
-
-def _on_terminate(handler):
-    """Install ``handler`` for SIGTERM (only the main thread may); returns the one it replaces."""
-    if threading.current_thread() is not threading.main_thread() or handler is None:
-        return None
-    return signal.signal(signal.SIGTERM, handler)
-
-
-def _settings(args: argparse.Namespace):
-    from .build import Settings
-
-    return Settings(
-        engine=args.engine,
-        cache_dir=args.cache_dir,
-        use_cache=not args.no_cache,
-        jobs=args.jobs,
-        sample_rate=getattr(args, "sample_rate", None),
-        bitrate=getattr(args, "bitrate", None),
-        format=getattr(args, "format", None),
-        loudness=getattr(args, "loudness", None),
-        background=not getattr(args, "no_background", False),
-        timeout=getattr(args, "timeout", Settings.timeout),
-        parameters=tuple(getattr(args, "parameters", ())),
-    )
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -116,7 +82,7 @@ def _list(args: argparse.Namespace) -> int:
     from .reports import shipped_lines
     from .starter import shipped
 
-    for routine in shipped(args.timed, _settings(args)):
+    for routine in shipped(args.timed, settings(args)):
         print("\n".join(shipped_lines(routine)))
     return 0
 
@@ -149,7 +115,7 @@ def _build(args: argparse.Namespace) -> int:
         batch = Batch(len(args.routines)) if wanted(args.quiet) else None
         outcomes = []
         try:
-            for path, outcome in build_batch(args.routines, _settings(args), args.jobs, args.split):
+            for path, outcome in build_batch(args.routines, settings(args), args.jobs, args.split):
                 _tell(args, path, outcome, batch)
                 if batch:
                     batch.done(path.name)
@@ -176,7 +142,7 @@ def _build_one(args: argparse.Namespace, path):
             args.output,
             timeline_path=args.timeline,
             transcript_path=args.transcript,
-            settings=_settings(args),
+            settings=settings(args),
             progress=bar,
             split=args.split,
         )
@@ -205,13 +171,13 @@ def _tell(args: argparse.Namespace, path, outcome, batch=None) -> None:
 def _watch(args: argparse.Namespace) -> int:
     from .watch import watch_routine
 
-    settings = _settings(args)
+    cache_dir = settings(args).cache_dir
 
     def rebuild():
         outcome = _build_one(args, args.routine)
         if isinstance(outcome, RoutinecastError):
-            return [settings.cache_dir] if settings.cache_dir else []
-        side = [p for p in (args.timeline, args.transcript, settings.cache_dir) if p]
+            return [cache_dir] if cache_dir else []
+        side = [p for p in (args.timeline, args.transcript, cache_dir) if p]
         return [outcome.output, *outcome.parts, *side]
 
     print(f"routinecast: watching {args.routine.parent}/; Ctrl-C to stop", file=sys.stderr, flush=True)
@@ -226,7 +192,7 @@ def _check(args: argparse.Namespace) -> int:
     code, results = 0, []
     for path in args.routines:
         try:
-            timeline = check(path, _settings(args), fast=args.fast)
+            timeline = check(path, settings(args), fast=args.fast)
         except RoutinecastError as exc:
             code = max(code, exc.exit_code if args.json else _report(exc))
             results.append(reports.failed(path, exc))
@@ -243,8 +209,13 @@ def _plan(args: argparse.Namespace) -> int:
     from .build import plan
     from .reports import plan_lines
     from .script import record
+    from .write.picture import check_picture_path, write_picture
 
-    timeline = plan(args.routine, _settings(args)).timeline
+    if args.svg:
+        check_picture_path(args.svg)
+    timeline = plan(args.routine, settings(args)).timeline
+    if args.svg:
+        write_picture(args.svg, timeline)
     sys.stdout.write(record.dump(timeline) if args.json else "".join(f"{line}\n" for line in plan_lines(timeline)))
     return 0
 
@@ -260,7 +231,7 @@ def _publish(args: argparse.Namespace) -> int:
         description=args.description,
         author=args.author,
         language=args.language,
-        settings=_settings(args),
+        settings=settings(args),
         built=lambda path: print(f"built {path}", flush=True),
     )
     print(f"published {len(site.sessions)} sessions: {site.index}" + (f" and {site.feed}" if site.feed else ""))

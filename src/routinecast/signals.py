@@ -18,6 +18,22 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every clean-up on the way out runs (helpers, temporary files)."""
+
+
+def raise_terminated(signum: int, frame: object) -> None:
+    """A SIGTERM handler: raise :class:`Terminated`."""
+    raise Terminated
+
+
+def on_terminate(handler):
+    """Install ``handler`` for SIGTERM (only the main thread may); returns the one it replaces."""
+    if not _main_thread() or handler is None:
+        return None
+    return signal.signal(signal.SIGTERM, handler)
+
+
 @contextmanager
 def deaf_children() -> Iterator[None]:
     """Processes started in this block ignore Ctrl-C; the process that started them answers it.

@@ -9,9 +9,12 @@ timeline always gives the same bytes.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+from ..errors import RoutineError
 from ..script.timeline import Timeline
 from ..units import format_clock, format_ms
+from .files import Staging
 
 WIDTH = 960
 """Width of the picture in user units."""
@@ -71,9 +74,9 @@ def timeline_svg(timeline: Timeline) -> str:
         room = x(chapter.end) - x(chapter.start) - 6
         label = _fit(chapter.label, room)
         if label:
-            ET.SubElement(svg, "text", {"x": f"{x(chapter.start) + 3:g}", "y": "14", "class": "chapter-title"}).text = (
-                label
-            )
+            ET.SubElement(
+                svg, "text", {"x": f"{x(chapter.start) + 3:g}", "y": "14", "class": "chapter-title"}
+            ).text = label
     for key, name in ROWS:
         ET.SubElement(svg, "text", {"x": "4", "y": f"{rows[key] + 15}"}).text = name
     if timeline.background is not None:
@@ -97,12 +100,29 @@ def timeline_svg(timeline: Timeline) -> str:
     for ms in range(0, int(timeline.ms(timeline.length)) + 1, step):
         at = x(round(ms * timeline.sample_rate / 1000))
         ET.SubElement(svg, "line", x1=f"{at:g}", x2=f"{at:g}", y1=str(axis), y2=str(axis + 5), stroke="#333")
-        ET.SubElement(svg, "text", {"x": f"{at:g}", "y": str(axis + 17), "text-anchor": "middle"}).text = (
-            f"{ms // 60_000}:{ms // 1000 % 60:02d}"
-        )
+        ET.SubElement(
+            svg, "text", {"x": f"{at:g}", "y": str(axis + 17), "text-anchor": "middle"}
+        ).text = f"{ms // 60_000}:{ms // 1000 % 60:02d}"
     _legend(svg, axis + 36)
     ET.indent(svg, space=" ")
     return ET.tostring(svg, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def check_picture_path(path: Path) -> None:
+    """Refuse a picture file name that does not end in ``.svg`` (before any work is done)."""
+    if path.suffix.lower() != ".svg":
+        raise RoutineError(f"{path}: the timeline picture must end in .svg")
+
+
+def write_picture(path: Path, timeline: Timeline) -> None:
+    """Write ``timeline``'s picture to ``path`` atomically; a folder that cannot be written is a RoutineError."""
+    check_picture_path(path)
+    try:
+        with Staging() as staging:
+            staging.write_text(path, timeline_svg(timeline))
+            staging.commit()
+    except OSError as exc:
+        raise RoutineError(f"{path}: cannot write the picture there ({exc.strerror}); choose another folder") from None
 
 
 def _fit(text: str, room: float) -> str:
