@@ -52,33 +52,51 @@ class Bed:
 
     def chunk(self, start: int, n: int) -> np.ndarray:
         """The bed for samples ``start`` to ``start + n``."""
-        t = start + np.arange(n)
-        envelope = self._duck(start, n) * self._fade(t)
-        return (self._raw(start, n) * self.gain * envelope).astype(np.float32)
+        envelope = self._duck(start, n) * self._fade(start, n)
+        return (self._raw(start, n) * (self.gain * envelope)).astype(np.float32)
 
-    def _fade(self, t: np.ndarray) -> np.ndarray:
+    def _fade(self, start: int, n: int) -> np.ndarray | float:
         fade = max(self.spec.fade_ms * self.rate // 1000, 1)
+        if (
+            fade <= start and start + n <= self.total - fade
+        ):  # the whole chunk is past the fade-in and before the fade-out
+            return 1.0
+        t = start + np.arange(n)
         ramp = np.minimum(np.minimum(t, self.total - 1 - t) / fade, 1.0)
         return 0.5 - 0.5 * np.cos(np.pi * np.clip(ramp, 0.0, 1.0))
 
-    def _duck(self, start: int, n: int) -> np.ndarray:
+    def _duck(self, start: int, n: int) -> np.ndarray | float:
         depth = 1 - 10 ** (-self.spec.duck_db / 20)
         attack, release = int(ATTACK_S * self.rate), int(RELEASE_S * self.rate)
-        amount = np.zeros(n)
         first = max(bisect.bisect_right(self.starts, start + n + attack) - 1, 0)
         index = first
         # Walk back over spans that may still be releasing into this chunk.
         while index > 0 and self.spans[index - 1][1] + release > start:
             index -= 1
-        t = start + np.arange(n)
+        amount: np.ndarray | None = None
+        end = start + n
         for a, b in self.spans[index : first + 1]:
-            if b + release < start or a - attack > start + n:
+            if b + release < start or a - attack > end:
                 continue
-            rise = np.clip((t - (a - attack)) / attack, 0.0, 1.0)
-            fall = np.clip(1 - (t - b) / release, 0.0, 1.0)
-            shape = np.where(t < a, rise, np.where(t > b, fall, 1.0))
-            amount = np.maximum(amount, 0.5 - 0.5 * np.cos(np.pi * shape))
-        return 1 - depth * amount
+            amount = np.zeros(n) if amount is None else amount
+            # Each span's curve only where it is: rising before it, flat on it, falling after it.
+            lo, hi = max(a - attack, start), min(a, end)
+            if lo < hi:
+                rise = (np.arange(lo, hi) - (a - attack)) / attack
+                _raise(amount, lo - start, 0.5 - 0.5 * np.cos(np.pi * rise))
+            lo, hi = max(a, start), min(b + 1, end)
+            if lo < hi:
+                amount[lo - start : hi - start] = 1.0
+            lo, hi = max(b + 1, start), min(b + release + 1, end)
+            if lo < hi:
+                fall = 1 - (np.arange(lo, hi) - b) / release
+                _raise(amount, lo - start, 0.5 - 0.5 * np.cos(np.pi * fall))
+        return 1.0 if amount is None else 1 - depth * amount
+
+
+def _raise(amount: np.ndarray, at: int, curve: np.ndarray) -> None:
+    """``amount`` from ``at`` on becomes at least ``curve``."""
+    np.maximum(amount[at : at + len(curve)], curve, out=amount[at : at + len(curve)])
 
 
 class _Noise:
@@ -97,7 +115,7 @@ class _Noise:
     def __init__(self, kind: str, seed: int):
         self.seed = seed
         self.filter = {"pink": _PINK, "brown": _BROWN}.get(kind)
-        self.cached: tuple[int, np.ndarray] | None = None
+        self.blocks: dict[tuple[str, int], np.ndarray] = {}  # the last few white and filtered blocks
 
     def at(self, start: int, n: int) -> np.ndarray:
         """Samples ``start`` to ``start + n``."""
@@ -107,18 +125,29 @@ class _Noise:
         return joined[offset : offset + n]
 
     def _block(self, k: int) -> np.ndarray:
-        if self.cached is None or self.cached[0] != k:
-            white = self._white(k)
-            if self.filter is not None:
-                from scipy.signal import lfilter  # heavy; only sessions with a noise bed need it
+        return self._cached("filtered", k, self._filtered)
 
-                before = self._white(k - 1)[-self.WARM_UP :] if k else np.zeros(0)
-                white = lfilter(*self.filter, np.concatenate([before, white]))[len(before) :]
-            self.cached = k, white
-        return self.cached[1]
+    def _filtered(self, k: int) -> np.ndarray:
+        white = self._white(k)
+        if self.filter is None:
+            return white
+        from scipy.signal import lfilter  # heavy; only sessions with a noise bed need it
+
+        before = self._white(k - 1)[-self.WARM_UP :] if k else np.zeros(0)
+        return lfilter(*self.filter, np.concatenate([before, white]))[len(before) :]
 
     def _white(self, k: int) -> np.ndarray:
-        return np.random.default_rng([self.seed, k]).standard_normal(self.BLOCK)
+        def make(k: int) -> np.ndarray:
+            return np.random.default_rng([self.seed, k]).standard_normal(self.BLOCK, dtype=np.float32)
+
+        return self._cached("white", k, make)
+
+    def _cached(self, kind: str, k: int, make) -> np.ndarray:
+        if (kind, k) not in self.blocks:
+            if len(self.blocks) >= 6:  # reading goes forward: the oldest block is done with
+                del self.blocks[next(iter(self.blocks))]
+            self.blocks[kind, k] = make(k)
+        return self.blocks[kind, k]
 
 
 def _merged_sounding(timeline: Timeline) -> list[tuple[int, int]]:
