@@ -107,7 +107,7 @@ def test_a_batch_builds_each_routine_reports_each_error_and_writes_a_playlist(tm
 def test_batch_options_that_take_one_routine_are_refused(write, capsys):
     path = write("title: T\nsteps:\n  - say: Hi.\n")
     assert main(["build", str(path), str(path), "-o", "x.mp3"]) == 2
-    assert capsys.readouterr().err == "-o, --timeline and --transcript take one routine at a time\n"
+    assert capsys.readouterr().err == "-o, --timeline and --transcript take one routine at a time, built here\n"
     assert main(["build", str(path), "--playlist", "list.txt"]) == 2
     assert capsys.readouterr().err == "list.txt: a playlist must end in .m3u or .m3u8\n"
 

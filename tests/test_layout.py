@@ -22,7 +22,7 @@ ORDER = (
     ("write",),
     ("publish",),
     ("settings", "build"),
-    ("batch", "publishing", "starter", "progress", "reports", "watch"),
+    ("batch", "cluster", "publishing", "starter", "progress", "reports", "watch"),
     ("arguments", "cli"),
     ("__init__", "__main__"),
 )

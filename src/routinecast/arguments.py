@@ -118,6 +118,11 @@ def parser() -> argparse.ArgumentParser:
     _build_options(p, "; one routine only")
     p.add_argument("--playlist", type=Path, metavar="FILE.m3u", help="also write an M3U playlist of what was built")
     p.add_argument("--json", action="store_true", help="print what was built as JSON lines instead of a summary")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="build on this Dask cluster, e.g. tcp://host:8786 (default $ROUTINECAST_SCHEDULER; else here)",
+    )
 
     p = command(
         "watch",

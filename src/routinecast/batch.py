@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .build import BuildResult, build
+from .cluster import build_on_cluster, scheduler_address
 from .errors import RoutinecastError, RoutineError
 from .settings import Settings
 from .write.files import Staging
@@ -17,13 +18,25 @@ from .write.playlist import PLAYLIST_SUFFIXES, m3u
 
 
 def build_batch(
-    paths: list[Path], settings: Settings = Settings(), jobs: int | None = None, split: str | None = None
+    paths: list[Path],
+    settings: Settings = Settings(),
+    jobs: int | None = None,
+    split: str | None = None,
+    scheduler: str | None = None,
 ) -> Iterator[tuple[Path, BuildResult | RoutinecastError]]:
     """Build each routine to its default output; yield ``(path, result or error)`` in the given order.
 
     Routines are built in parallel, one process each (up to ``jobs``, default one
     per core), each synthesizing with a single engine worker. ``split`` is :func:`.build.build`'s.
+    With a Dask ``scheduler`` address (or ``$ROUTINECAST_SCHEDULER``), they are built on that
+    cluster instead (see :mod:`.cluster`).
     """
+    address = scheduler_address(scheduler)
+    if address:
+        if split:
+            raise RoutineError(f"--scheduler {address}: --split is not built on a cluster; build it here")
+        yield from build_on_cluster(paths, settings, address)
+        return
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     if workers == 1:
         for path in paths:

@@ -103,11 +103,13 @@ def _completion(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from .batch import build_batch, check_playlist, write_playlist
+    from .cluster import scheduler_address
 
-    if len(args.routines) > 1 and (args.output or args.timeline or args.transcript):
-        raise RoutineError("-o, --timeline and --transcript take one routine at a time")
+    remote = scheduler_address(args.scheduler) is not None
+    if (len(args.routines) > 1 or remote) and (args.output or args.timeline or args.transcript):
+        raise RoutineError("-o, --timeline and --transcript take one routine at a time, built here")
     check_playlist(args.playlist)
-    if len(args.routines) == 1:
+    if len(args.routines) == 1 and not remote:
         outcomes = [_build_one(args, args.routines[0])]
     else:
         from .progress import Batch, wanted
@@ -115,7 +117,7 @@ def _build(args: argparse.Namespace) -> int:
         batch = Batch(len(args.routines)) if wanted(args.quiet) else None
         outcomes = []
         try:
-            for path, outcome in build_batch(args.routines, settings(args), args.jobs, args.split):
+            for path, outcome in build_batch(args.routines, settings(args), args.jobs, args.split, args.scheduler):
                 _tell(args, path, outcome, batch)
                 if batch:
                     batch.done(path.name)
