@@ -7,7 +7,6 @@ files are written last, each to a temporary name, and renamed together.
 from __future__ import annotations
 
 import dataclasses
-import errno
 import os
 import tempfile
 import time
@@ -37,7 +36,7 @@ from .sound.narration import narrate
 from .speech.engines import open_engine
 from .units import format_ms
 from .write import captions, encoder, sections, segments
-from .write.files import Staging, check_outputs
+from .write.files import Staging, check_outputs, write_failure
 from .write.mp3 import round_trip
 from .write.parts import encode_parts
 from .write.tags import wav_info, write_tags
@@ -216,11 +215,8 @@ def build(
                     staging.write_text(Path(transcript_path), captions.transcript(timeline, transcript_fmt))
                 finishing.start()  # from here the build is done but for renaming and cleaning up
                 staging.commit()
-        except OSError as exc:  # an output folder that cannot be written, or a full disk: the user's to fix
-            where = Path(exc.filename or target)
-            where = where.parent if ".part" in where.name or where == target else where
-            todo = "free some space or choose another folder" if exc.errno == errno.ENOSPC else "choose another folder"
-            raise RoutineError(f"{where}: cannot write the output there ({exc.strerror}); {todo}") from None
+        except OSError as exc:
+            raise write_failure(exc, target) from None
     parted = tuple(part.path for part in parts)
     return BuildResult(target, timeline, size, time.perf_counter() - started, parted)
 

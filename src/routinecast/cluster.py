@@ -17,7 +17,7 @@ from pathlib import Path
 from .build import BuildResult, build, default_output
 from .errors import RoutinecastError, RoutineError
 from .settings import Settings
-from .write.files import Staging
+from .write.files import Staging, write_failure
 
 SCHEDULER_VARIABLE = "ROUTINECAST_SCHEDULER"
 """The environment variable that names a scheduler when ``--scheduler`` does not."""
@@ -60,7 +60,7 @@ def build_on_cluster(
                     staging.path_for(target).write_bytes(data)
                     staging.commit()
             except OSError as exc:
-                yield path, RoutineError(f"{target.parent}: cannot write the output there ({exc.strerror})")
+                yield path, write_failure(exc, target)
                 continue
             yield path, dataclasses.replace(result, output=target)
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import pytest
+
+from routinecast.build import plan
 from routinecast.cli import main
 from routinecast.model import Background
 from routinecast.script.timeline import Event, Span, Timeline
 from routinecast.write.picture import LEFT, MIN_WIDTH, RIGHT, WIDTH, timeline_svg
+from tests.support.routines import SCRIPTS
 
 SVG = "{http://www.w3.org/2000/svg}"
 RATE = 1000  # a sample a millisecond keeps the arithmetic plain
@@ -65,6 +69,46 @@ def test_the_same_timeline_gives_the_same_bytes():
     assert timeline_svg(session()) == timeline_svg(session())
 
 
+PLANNED = """
+title: Lie <down> & rest
+steps:
+  - section: Arrive & <settle>
+  - say: Lie on your back, knees bent.
+  - bell: soft
+  - section: Hold
+  - hold: 30s
+    say: Press your back into the floor.
+  - section: Breathe
+  - breathe: {in: 4, hold: 2, out: 6, rest: 1, cycles: 2, cue: words}
+"""
+
+
+def test_a_planned_session_is_drawn_shape_for_shape(fake, write):
+    timeline = plan(write(PLANNED), fake, level=False).timeline
+    text = timeline_svg(timeline)
+    svg = ET.fromstring(text)  # parses: the <&> in the titles is escaped
+    assert "Arrive &amp; &lt;settle&gt;" in text and svg.get("aria-label").startswith("Timeline of Lie <down> & rest, ")
+    speech = [e for e in timeline.events if e.kind == "speech"]
+    assert len(shapes(svg, "speech")) == len(speech) > 0
+    assert len(shapes(svg, "tone")) == sum(e.kind == "tone" for e in timeline.events) > 0
+
+    def at(sample: int) -> float:
+        return round(LEFT + sample / timeline.length * PLOT, 2)
+
+    chapters = shapes(svg, "chapter")
+    assert [c.find(f"{SVG}title").text.split(" (")[0] for c in chapters] == ["Arrive & <settle>", "Hold", "Breathe"]
+    for drawn, chapter in zip(chapters, timeline.chapters, strict=True):
+        assert float(drawn.get("x")) == at(chapter.start)
+        assert float(drawn.get("width")) == pytest.approx(at(chapter.end) - at(chapter.start), abs=0.01)
+    (hold,) = shapes(svg, "hold")
+    assert float(hold.get("width")) == pytest.approx(30 * timeline.sample_rate / timeline.length * PLOT, abs=0.01)
+    assert hold.find(f"{SVG}title").text.startswith("Hold 30 s (")
+    assert [len(shapes(svg, kind)) for kind in ("in", "hold_in", "out", "rest")] == [2, 2, 2, 2]
+    for kind in ("chapter", "speech", "hold", "in", "hold_in", "out", "rest", "tone"):
+        for shape in shapes(svg, kind):
+            assert shape.find(f"{SVG}title").text
+
+
 def test_plan_writes_the_picture(tmp_path, fake, write, capsys):
     routine = write("title: T\nsteps:\n  - section: One\n  - say: Hello there.\n  - hold: 5s\n")
     picture = tmp_path / "t.svg"
@@ -73,8 +117,30 @@ def test_plan_writes_the_picture(tmp_path, fake, write, capsys):
     assert len(shapes(svg, "chapter")) == 1 and len(shapes(svg, "hold")) == 1 and len(shapes(svg, "speech")) == 1
 
 
+def test_plan_gives_one_line_for_a_folder_it_cannot_write(tmp_path, write, capsys):
+    routine = write("title: T\nsteps:\n  - say: Hello.\n")
+    (tmp_path / "taken").write_text("a file, not a folder")
+    args = ["plan", str(routine), "--svg", str(tmp_path / "taken" / "t.svg"), "--engine", "fake"]
+    assert main([*args, "--cache-dir", str(tmp_path / "cache")]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"{tmp_path / 'taken'}: cannot write the output there (File exists); choose another folder\n"
+    )
+
+
 def test_plan_refuses_a_picture_name_that_is_not_svg(tmp_path, write, capsys):
     routine = write("title: T\nsteps:\n  - say: Hello.\n")
     assert main(["plan", str(routine), "--svg", str(tmp_path / "t.png")]) == 2
     assert capsys.readouterr().err == f"{tmp_path / 't.png'}: the timeline picture must end in .svg\n"
     assert not (tmp_path / "t.png").exists()
+
+
+def test_a_shipped_routine_planned_with_espeak(tmp_path, capsys):
+    script = next(path for path in SCRIPTS if path.name == "desk-reset.yaml")
+    picture = tmp_path / "desk.svg"
+    assert main(["plan", str(script), "--svg", str(picture)]) == 0
+    assert capsys.readouterr().out  # the plan's lines are still printed
+    timeline = plan(script).timeline  # from the same speech cache
+    svg = ET.parse(picture).getroot()
+    assert len(shapes(svg, "chapter")) == len(timeline.chapters) > 1
+    assert len(shapes(svg, "speech")) == sum(e.kind == "speech" for e in timeline.events)

@@ -7,6 +7,7 @@ outright are removed by the next build of the same output.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -76,6 +77,15 @@ def check_outputs(routine: Path, audio: Path, sides: dict[str, str | Path | None
             if _same_file(path, earlier):
                 raise RoutineError(f"{path}: {what} would overwrite {other}; choose another path")
         taken.append((what, path))
+
+
+def write_failure(exc: OSError, target: Path) -> RoutineError:
+    """The one-line error for an output that could not be written to ``target``: the folder (or file) at fault
+    and what to do about it (a full disk or a folder that cannot be written is the user's to fix)."""
+    where = Path(exc.filename or target)
+    where = where.parent if ".part" in where.name or where == target else where
+    todo = "free some space or choose another folder" if exc.errno == errno.ENOSPC else "choose another folder"
+    return RoutineError(f"{where}: cannot write the output there ({exc.strerror}); {todo}")
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import RoutineError
 from ..script.timeline import Timeline
 from ..units import format_clock, format_ms
-from .files import Staging
+from .files import Staging, write_failure
 
 WIDTH = 960
 """Width of the picture in user units."""
@@ -74,9 +74,9 @@ def timeline_svg(timeline: Timeline) -> str:
         room = x(chapter.end) - x(chapter.start) - 6
         label = _fit(chapter.label, room)
         if label:
-            ET.SubElement(
-                svg, "text", {"x": f"{x(chapter.start) + 3:g}", "y": "14", "class": "chapter-title"}
-            ).text = label
+            text = ET.SubElement(svg, "text", {"x": f"{x(chapter.start) + 3:g}", "y": "14", "class": "chapter-title"})
+            text.text = label
+            ET.SubElement(text, "title").text = tip
     for key, name in ROWS:
         ET.SubElement(svg, "text", {"x": "4", "y": f"{rows[key] + 15}"}).text = name
     if timeline.background is not None:
@@ -92,7 +92,7 @@ def timeline_svg(timeline: Timeline) -> str:
             box(event.kind, event.start, event.end, rows["marks"], ROW_HEIGHT, tip, COLOURS[event.kind])
     for window in timeline.windows:
         seconds = (window.end - window.start) / timeline.sample_rate
-        tip = f"{NAMES.get(window.kind, window.kind)} {seconds:g} s ({when(window.start, window.end)})"
+        tip = f"{NAMES.get(window.kind, window.kind)} {round(seconds, 1):g} s ({when(window.start, window.end)})"
         fill = COLOURS.get(window.kind, COLOURS["rest"])
         box(window.kind, window.start, window.end, rows["windows"], ROW_HEIGHT, tip, fill)
     ET.SubElement(svg, "line", x1=str(LEFT), x2=str(WIDTH - RIGHT), y1=str(axis), y2=str(axis), stroke="#333")
@@ -122,7 +122,7 @@ def write_picture(path: Path, timeline: Timeline) -> None:
             staging.write_text(path, timeline_svg(timeline))
             staging.commit()
     except OSError as exc:
-        raise RoutineError(f"{path}: cannot write the picture there ({exc.strerror}); choose another folder") from None
+        raise write_failure(exc, path) from None
 
 
 def _fit(text: str, room: float) -> str:
@@ -143,7 +143,7 @@ def _tick_ms(total_ms: float) -> int:
 
 def _legend(svg: ET.Element, y: int) -> None:
     at = LEFT
-    for kind in ("speech", "in", "hold_in", "out", "hold", "tone", "sound"):
+    for kind in ("speech", "in", "hold_in", "out", "rest", "hold", "tone", "sound"):
         ET.SubElement(svg, "rect", x=str(at), y=str(y - 9), width="10", height="10", fill=COLOURS[kind])
         name = {"speech": "Speech", "tone": "Bell", "sound": "Sound"}.get(kind) or NAMES[kind]
         ET.SubElement(svg, "text", x=str(at + 14), y=str(y)).text = name
