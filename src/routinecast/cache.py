@@ -35,11 +35,13 @@ from .errors import RoutineError
 _MAGIC = b"RCCLIP1\n"
 _HEADER = struct.Struct("<8sIQ")  # magic, crc32 of the samples, sample count
 log = logging.getLogger("routinecast")
+CACHE_VARIABLE = "ROUTINECAST_CACHE"
+"""The environment variable that names the cache folder."""
 
 
 def default_cache_dir() -> Path:
     """``$ROUTINECAST_CACHE`` if set, else the user cache directory (XDG on Linux)."""
-    override = os.environ.get("ROUTINECAST_CACHE")
+    override = os.environ.get(CACHE_VARIABLE)
     return Path(override) if override else Path(platformdirs.user_cache_dir("routinecast"))
 
 
