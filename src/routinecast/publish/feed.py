@@ -52,7 +52,7 @@ def chapters_json(session: Session) -> str:
     """The session's chapters in the Podcasting 2.0 JSON chapters format (times in seconds)."""
     timeline = session.timeline
     chapters = [
-        {"startTime": round(timeline.ms(c.start)) / 1000, "endTime": round(timeline.ms(c.end)) / 1000, "title": c.label}
+        {"startTime": timeline.whole_ms(c.start) / 1000, "endTime": timeline.whole_ms(c.end) / 1000, "title": c.label}
         for c in timeline.chapters
     ]
     return json.dumps({"version": CHAPTERS_VERSION, "chapters": chapters}, indent=1, ensure_ascii=False) + "\n"

@@ -90,8 +90,8 @@ def session_page(session: Session, own: dict[str, str], picture: str, lang: str,
 def _chapters(timeline: Timeline) -> str:
     # Whole milliseconds, as the MP3's chapter frames and the chapters file give them.
     return "".join(
-        f'<li><button type="button" data-start="{round(timeline.ms(c.start)) / 1000}">{escape(c.label)}</button> '
-        f'<span class="time">{format_clock(round(timeline.ms(c.start)))}</span></li>\n'
+        f'<li><button type="button" data-start="{timeline.whole_ms(c.start) / 1000}">{escape(c.label)}</button> '
+        f'<span class="time">{format_clock(timeline.whole_ms(c.start))}</span></li>\n'
         for c in timeline.chapters
     )
 
@@ -99,7 +99,7 @@ def _chapters(timeline: Timeline) -> str:
 def _transcript(timeline: Timeline) -> str:
     # The same cues as the WebVTT file, whose times are whole milliseconds.
     return "".join(
-        f'<li data-start="{round(timeline.ms(e.start)) / 1000}" data-end="{round(timeline.ms(e.end)) / 1000}">'
+        f'<li data-start="{timeline.whole_ms(e.start) / 1000}" data-end="{timeline.whole_ms(e.end) / 1000}">'
         f"{escape(' '.join((e.text or '').split()))}</li>\n"
         for e in timeline.events
         if e.kind == "speech"

@@ -154,18 +154,24 @@ class _Composer(Filler):
         declared = self.parameters(block.get("parameters"), f"blocks.{name}.parameters")
         defaults = {p: self.fill(default, scope) if default else None for p, (_, default) in declared.items()}
         values = {**scope.values, **defaults}
-        for key, value in item.value:
-            if key.value == "use":
-                continue
-            if key.value not in declared:
-                self.unknown(key, item, declared, f"block '{name}'")
-                continue
-            values[key.value] = self.fill(value, scope)
+        pairs = [(key, value) for key, value in item.value if key.value != "use"]
+        self.given(pairs, item, declared, values, scope, f"block '{name}'")
         if not self.required(values, declared, item, f"block '{name}'", "write '{name}: ...' beside 'use'"):
             return []
         inner = Scope(values, scope.blocks, scope.files, (*scope.using, name))
         steps = self.steps(block["steps"], inner)
         return list(steps.value) if isinstance(steps, yaml.SequenceNode) else [steps]
+
+    def given(
+        self, pairs: list, mapping: yaml.MappingNode, declared: dict, values: dict, scope: Scope, what: str
+    ) -> None:
+        """Fill ``values`` from the ``(key, value)`` ``pairs`` written in ``mapping`` for ``what``'s
+        ``declared`` parameters; a key it does not declare is reported."""
+        for key, value in pairs:
+            if key.value not in declared:
+                self.unknown(key, mapping, declared, what)
+                continue
+            values[key.value] = self.fill(value, scope)
 
     def unknown(self, key: yaml.Node, mapping: yaml.MappingNode, declared: dict, what: str) -> None:
         """Report ``key``, given for a parameter ``what`` does not declare."""
@@ -211,11 +217,8 @@ class _Composer(Filler):
         given = keys.get("with")
         if given is not None and not isinstance(given, yaml.MappingNode):
             self.fail(given, "'with' must be a mapping of the included file's parameters to values")
-        for key, value in given.value if isinstance(given, yaml.MappingNode) else ():
-            if key.value not in declared:
-                self.unknown(key, given, declared, f"included file '{name}'")
-                continue
-            values[key.value] = self.fill(value, scope)
+        if isinstance(given, yaml.MappingNode):
+            self.given(given.value, given, declared, values, scope, f"included file '{name}'")
         if not self.required(values, declared, item, f"included file '{name}'", "write '{name}: ...' under 'with'"):
             return []
         inner = Scope(values, self.blocks(own.get("blocks")), (*scope.files, path))

@@ -40,7 +40,7 @@ def dump(timeline: Timeline) -> str:
         **({"background": _background(timeline.background)} if timeline.background else {}),
         # ID3 chapter frames hold whole milliseconds; the file lists the same times.
         "chapters": [
-            {"title": c.label, "start_ms": float(round(ms(c.start))), "end_ms": float(round(ms(c.end)))}
+            {"title": c.label, "start_ms": float(timeline.whole_ms(c.start)), "end_ms": float(timeline.whole_ms(c.end))}
             for c in timeline.chapters
         ],
     }

@@ -81,6 +81,11 @@ class Timeline:
         """A sample position in milliseconds, rounded to a microsecond."""
         return round(samples * 1000 / self.sample_rate, 3)
 
+    def whole_ms(self, samples: int) -> int:
+        """A sample position in whole milliseconds: what ID3 chapter frames hold, and so the chapter
+        times of every file that lists them, and caption times."""
+        return round(self.ms(samples))
+
 
 def to_samples(ms: int, sample_rate: int) -> int:
     """Milliseconds to samples, rounded to the nearest sample."""

@@ -25,8 +25,8 @@ def transcript(timeline: Timeline, fmt: str) -> str:
     for number, event in enumerate(speech, 1):
         if fmt == "srt":
             lines.append(str(number))
-        start = _stamp(timeline.ms(event.start), sep)
-        end = _stamp(timeline.ms(event.end), sep)
+        start = _stamp(timeline.whole_ms(event.start), sep)
+        end = _stamp(timeline.whole_ms(event.end), sep)
         # A blank line ends a cue in both formats, and "-->" starts one in WebVTT.
         text = " ".join((event.text or "").split()).replace("-->", "->")
         if fmt == "vtt":
@@ -35,9 +35,8 @@ def transcript(timeline: Timeline, fmt: str) -> str:
     return "\n".join(lines)
 
 
-def _stamp(ms: float, sep: str) -> str:
-    total = round(ms)
-    hours, rest = divmod(total, 3_600_000)
+def _stamp(ms: int, sep: str) -> str:
+    hours, rest = divmod(ms, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     seconds, millis = divmod(rest, 1000)
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}{sep}{millis:03d}"

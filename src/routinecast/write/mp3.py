@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import io
-import shutil
 from collections.abc import Iterable
 from typing import BinaryIO
 
@@ -146,9 +145,9 @@ def _no_audio_data(frame: bytes | bytearray, sample_rate: int) -> bool:
 class Mp3Stream:
     """An MP3 file put together from parts encoded apart, with LAME's Info frame first.
 
-    Each part is whole frames from ``encode_part`` (here or in another process)
-    or stretches of digital silence, which are copied from frames encoded once
-    instead of being encoded again.
+    Each part is whole frames from ``encode_part`` (here or in another process,
+    joined by ``seams``) or stretches of digital silence, which are copied from
+    frames encoded once instead of being encoded again.
     """
 
     def __init__(self, handle: BinaryIO, sample_rate: int, bitrate: int):
@@ -159,14 +158,9 @@ class Mp3Stream:
         self.frames = self.samples = 0
 
     def add(self, frames: int, samples: int) -> None:
-        """Count ``frames`` holding ``samples`` just written to the handle (by ``encode_part``)."""
+        """Count ``frames`` holding ``samples`` just written to the handle (by ``encode_part`` or ``seams``)."""
         self.frames += frames
         self.samples += samples
-
-    def copy(self, source: BinaryIO, frames: int, samples: int) -> None:
-        """Append a part encoded elsewhere: ``source`` holds its ``frames`` frames and nothing else."""
-        shutil.copyfileobj(source, self.handle, 1 << 20)
-        self.add(frames, samples)
 
     def silence(self, frames: int) -> None:
         """Append ``frames`` frames of digital silence, padded to put the stream back on LAME's pattern."""

@@ -85,15 +85,15 @@ class Joiner:
             keep = nxt.start // self.frame - HOLD - first
             self._write(frames[:keep])
             self.held, self.held_at, self.held_begin = frames[keep:], first + keep, begin
-        elif last:
-            self.stream.handle.write(b"".join(frames))
-            self.stream.add(len(frames), part.end - first * self.frame)
+        elif last:  # its last frame holds LAME's padding, not a whole frame of the session
+            self._write(frames, part.end - first * self.frame)
         else:
             self._write(frames[: part.end // self.frame - first])
 
-    def _write(self, frames: list[bytearray]) -> None:
+    def _write(self, frames: list[bytearray], samples: int | None = None) -> None:
+        """Append ``frames``, holding ``samples`` of the session (by default, a whole frame's each)."""
         self.stream.handle.write(b"".join(frames))
-        self.stream.add(len(frames), len(frames) * self.frame)
+        self.stream.add(len(frames), len(frames) * self.frame if samples is None else samples)
 
     def _join(self, frames: list[bytearray], first: int, seam: int) -> int | None:
         """The session frame where ``frames`` (from session frame ``first``) take over from the held ones,

@@ -104,8 +104,8 @@ def write_tags(path: Path, routine: Routine, timeline: Timeline) -> None:
         tags.add(
             CHAP(
                 element_id=element_id,
-                start_time=round(timeline.ms(chapter.start)),
-                end_time=round(timeline.ms(chapter.end)),
+                start_time=timeline.whole_ms(chapter.start),
+                end_time=timeline.whole_ms(chapter.end),
                 start_offset=0xFFFFFFFF,
                 end_offset=0xFFFFFFFF,
                 sub_frames=[TIT2(encoding=3, text=chapter.label)],
