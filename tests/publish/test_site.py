@@ -55,16 +55,27 @@ def test_the_command_line_publishes_without_a_feed_unless_given_an_address(site,
     assert not (tmp_path / "feed.xml").exists() and (tmp_path / "desk-reset.html").is_file()
 
 
-def test_an_mp3_without_its_timeline_says_how_to_build_one(tmp_path, capsys, site):
+def test_an_mp3_built_without_its_timeline_is_published_from_its_tags(tmp_path, capsys, site):
+    # As after "routinecast build scripts/*.yaml": the chapters and length come from the MP3 itself.
     folder, _ = site
     shutil.copy2(folder / "desk-reset.mp3", tmp_path)
-    assert main(["publish", str(tmp_path)]) == 2
+    assert main(["publish", str(tmp_path), "--base-url", "https://example.org/sessions/"]) == 0
     mp3, json_path = tmp_path / "desk-reset.mp3", tmp_path / "desk-reset.json"
     assert capsys.readouterr().err == (
-        f"{mp3}: no timeline file beside it (desk-reset.json); build it with --timeline "
-        f"{json_path}, or give its routine to publish to build it\n"
+        f"routinecast: warning: {mp3}: no timeline file beside it (desk-reset.json), so its page has no "
+        f"transcript or timeline picture; build it with --timeline {json_path}, or give its routine to publish\n"
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["desk-reset.mp3"]  # nothing written
+    chapters = "desk-reset.chapters.json"
+    assert (tmp_path / chapters).read_text(encoding="utf-8") == (folder / chapters).read_text(encoding="utf-8")
+    assert not (tmp_path / "desk-reset.vtt").exists() and not (tmp_path / "desk-reset.svg").exists()
+    page = (tmp_path / "desk-reset.html").read_text(encoding="utf-8")
+    assert "<track" not in page and "no transcript or timeline here" in page
+    assert page.count('<button type="button" data-start=') == len(record.load(folder / "desk-reset.json").chapters)
+    feed = ET.parse(tmp_path / "feed.xml").getroot()
+    assert feed.find("channel/item/{https://podcastindex.org/namespace/1.0}transcript") is None
+    assert feed.find("channel/item/{http://www.itunes.com/dtds/podcast-1.0.dtd}duration").text == str(
+        round(json.loads((folder / "desk-reset.json").read_text())["duration_ms"] / 1000)
+    )
 
 
 @pytest.mark.parametrize(

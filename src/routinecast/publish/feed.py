@@ -99,10 +99,11 @@ def feed_xml(show: Show, sessions: list[Session], files: dict[str, dict[str, str
         _text(item, f"{{{ITUNES}}}episodeType", "full")
         _text(item, f"{{{ITUNES}}}explicit", "false")
         ET.SubElement(item, f"{{{PODCAST}}}chapters", url=url(own["chapters"]), type="application/json+chapters")
-        ET.SubElement(
-            item, f"{{{PODCAST}}}transcript", url=url(own["transcript"]), type="text/vtt", language=show.language,
-            rel="captions",
-        )  # fmt: skip
+        if "transcript" in own:
+            ET.SubElement(
+                item, f"{{{PODCAST}}}transcript", url=url(own["transcript"]), type="text/vtt", language=show.language,
+                rel="captions",
+            )  # fmt: skip
     ET.indent(rss, space=" ")
     return ET.tostring(rss, encoding="unicode", xml_declaration=True) + "\n"
 

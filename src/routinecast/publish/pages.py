@@ -56,13 +56,13 @@ def index_page(title: str, description: str, sessions: list[Session], files: dic
     )
 
 
-def session_page(session: Session, own: dict[str, str], picture: str, lang: str, feed: str | None) -> str:
-    """A session's page; ``own`` names its files by kind, ``picture`` is its timeline as SVG."""
+def session_page(session: Session, own: dict[str, str], picture: str | None, lang: str, feed: str | None) -> str:
+    """A session's page; ``own`` names its files by kind, ``picture`` is its timeline as SVG (``None`` for a
+    session known from its tags alone, which has no transcript either)."""
     timeline = session.timeline
     audio = escape(session.audio.name)
     meta = " · ".join(filter(None, (format_ms(timeline.ms(timeline.length)), session.author)))
     megabytes = f"{session.size / 1_000_000:.1f} MB"
-    svg = picture[picture.index("<svg") :] if "<svg" in picture else picture  # no XML declaration inside HTML
     return (
         _head(session.title, lang, feed)
         + "<body>\n"
@@ -71,20 +71,37 @@ def session_page(session: Session, own: dict[str, str], picture: str, lang: str,
         + f'<div><h1>{escape(session.title)}</h1><p class="meta">{escape(meta)}</p>'
         + f"<p>{escape(session.description)}</p></div></header>\n"
         + f'<audio id="player" controls preload="metadata" src="{audio}" data-lang="{escape(lang)}">\n'
-        + f'<track kind="captions" src="{escape(own["transcript"])}" srclang="{escape(lang)}" label="Transcript"'
-        + " default>\n"
+        + _track(own, lang)
         + f'<a href="{audio}">Download the session</a>\n</audio>\n'
         + f'<p><a href="{audio}" download>Download the MP3</a> ({megabytes})</p>\n'
         + '<section><h2>Chapters</h2>\n<ol class="chapters">\n'
         + _chapters(timeline)
         + "</ol></section>\n"
-        + f'<section><h2>Timeline</h2>\n<figure>{svg}</figure>\n<p><a href="{escape(own["picture"])}">'
+        + (_timed(timeline, own, picture) if picture is not None else _untimed())
+        + f'<script src="{SCRIPT}"></script>\n</body>\n</html>\n'
+    )
+
+
+def _track(own: dict[str, str], lang: str) -> str:
+    if "transcript" not in own:
+        return ""
+    source = escape(own["transcript"])
+    return f'<track kind="captions" src="{source}" srclang="{escape(lang)}" label="Transcript" default>\n'
+
+
+def _timed(timeline: Timeline, own: dict[str, str], picture: str) -> str:
+    svg = picture[picture.index("<svg") :] if "<svg" in picture else picture  # no XML declaration inside HTML
+    return (
+        f'<section><h2>Timeline</h2>\n<figure>{svg}</figure>\n<p><a href="{escape(own["picture"])}">'
         + "The timeline as a picture</a></p></section>\n"
         + '<section><h2>Transcript</h2>\n<ol class="transcript">\n'
         + _transcript(timeline)
         + "</ol></section>\n"
-        + f'<script src="{SCRIPT}"></script>\n</body>\n</html>\n'
     )
+
+
+def _untimed() -> str:
+    return "<p>This session was built without its timeline file, so there is no transcript or timeline here.</p>\n"
 
 
 def _chapters(timeline: Timeline) -> str:

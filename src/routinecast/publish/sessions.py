@@ -1,8 +1,13 @@
-"""The built sessions in an output folder: each MP3 with its timeline file beside it, and its tags."""
+"""The built sessions in an output folder: each MP3 with its tags, and the timeline file beside it.
+
+An MP3 built without ``--timeline`` is published from its tags alone: its
+chapters and length are there, its words and holds are not.
+"""
 
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +16,9 @@ from mutagen.mp3 import MP3
 
 from ..errors import RoutineError
 from ..script import record
-from ..script.timeline import Timeline
+from ..script.timeline import Event, Span, Timeline
+
+log = logging.getLogger("routinecast")
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,9 @@ class Session:
     audio: Path
     """The MP3 file."""
     timeline: Timeline
-    """Its timeline, read from the timeline file beside it."""
+    """Its timeline, read from the timeline file beside it (else its chapters and length, from the tags)."""
+    timed: bool
+    """Whether the timeline file was there: without it there is no transcript and no timeline picture."""
     title: str
     """The title tag (else the timeline's title)."""
     description: str
@@ -68,7 +77,7 @@ class Session:
 def find_sessions(folder: Path) -> list[Session]:
     """Every MP3 right in ``folder`` with its timeline file (``NAME.json``), by track number and name.
 
-    An MP3 without one is a :class:`RoutineError` that says how to build it with one.
+    An MP3 without one is taken from its tags, with a warning that says how to build it with one.
     """
     if not folder.is_dir():
         raise RoutineError(f"{folder}: no such folder; build some routines into it first")
@@ -79,17 +88,20 @@ def find_sessions(folder: Path) -> list[Session]:
 
 
 def _session(audio: Path) -> Session:
-    timeline_path = audio.with_suffix(".json")
-    if not timeline_path.is_file():
-        raise RoutineError(
-            f"{audio}: no timeline file beside it ({timeline_path.name}); build it with --timeline "
-            f"{timeline_path}, or give its routine to publish to build it"
-        )
-    timeline = record.load(timeline_path)
     try:
         mp3 = MP3(audio)
     except (MutagenError, OSError) as exc:
         raise RoutineError(f"{audio}: not an MP3 file that can be read ({exc}); build it again") from None
+    timeline_path = audio.with_suffix(".json")
+    timed = timeline_path.is_file()
+    if timed:
+        timeline = record.load(timeline_path)
+    else:
+        log.warning(
+            f"{audio}: no timeline file beside it ({timeline_path.name}), so its page has no transcript or "
+            f"timeline picture; build it with --timeline {timeline_path}, or give its routine to publish"
+        )
+        timeline = _from_tags(mp3, audio.stem)
     tags = mp3.tags or {}
 
     def text(frame: str) -> str:
@@ -102,6 +114,7 @@ def _session(audio: Path) -> Session:
     return Session(
         audio=audio,
         timeline=timeline,
+        timed=timed,
         title=text("TIT2") or timeline.title,
         description=str(comments[0].text[0]) if comments and comments[0].text else "",
         author=text("TPE1"),
@@ -111,3 +124,20 @@ def _session(audio: Path) -> Session:
         size=stat.st_size,
         modified=datetime.datetime.fromtimestamp(int(stat.st_mtime), datetime.UTC),
     )
+
+
+def _from_tags(mp3: MP3, name: str) -> Timeline:
+    """The timeline an MP3's tags give: its length and its chapter frames (whole milliseconds)."""
+    rate = mp3.info.sample_rate
+    length = round(mp3.info.length * rate)
+    frames = sorted(mp3.tags.getall("CHAP") if mp3.tags else [], key=lambda frame: frame.start_time)
+    chapters = tuple(
+        Span("chapter", round(f.start_time * rate / 1000), round(f.end_time * rate / 1000), _title(f)) for f in frames
+    )
+    title = str(mp3.tags["TIT2"].text[0]) if mp3.tags and "TIT2" in mp3.tags else name
+    return Timeline(title, rate, (Event("silence", 0, length, "session"),), (), chapters)
+
+
+def _title(chapter) -> str:
+    titles = chapter.sub_frames.getall("TIT2")
+    return str(titles[0].text[0]) if titles and titles[0].text else ""

@@ -52,15 +52,16 @@ def write_site(folder: Path, sessions: list[Session], show: Show, with_feed: boo
         cover = session.cover or title_cover(session.title)
         own = {
             "page": f"{session.name}.html",
-            "picture": f"{session.name}.svg",
-            "transcript": f"{session.name}.vtt",
             "chapters": f"{session.name}.chapters.json",
             "cover": f"{session.name}.cover{cover.suffix}",
         }
         files[session.name] = own
-        picture = timeline_svg(session.timeline)
-        out[own["picture"]] = picture.encode("utf-8")
-        out[own["transcript"]] = transcript(session.timeline, "vtt").encode("utf-8")
+        picture = None
+        if session.timed:  # an MP3 known from its tags alone has no words or holds to show
+            own |= {"picture": f"{session.name}.svg", "transcript": f"{session.name}.vtt"}
+            picture = timeline_svg(session.timeline)
+            out[own["picture"]] = picture.encode("utf-8")
+            out[own["transcript"]] = transcript(session.timeline, "vtt").encode("utf-8")
         out[own["chapters"]] = chapters_json(session).encode("utf-8")
         out[own["cover"]] = cover.data
         out[own["page"]] = pages.session_page(session, own, picture, show.language, feed).encode("utf-8")
