@@ -126,14 +126,17 @@ def play_chapters_and_follow(driver, timeline: dict) -> None:
                 "return [document.getElementById('player').currentTime,"
                 " line && [Number(line.dataset.start), Number(line.dataset.end)]];"
             )
-            speaking = [e for e in timeline["events"] if e["kind"] == "speech" and e["start_ms"] <= now * 1000]
-            cue = speaking[-1] if speaking else None
-            # Browsers update the active cues as they update the playback time, every 250 ms or so:
-            # skip readings within half a second of a cue's edges.
-            if cue and cue["start_ms"] + EDGE_MS < now * 1000 < cue["end_ms"] - EDGE_MS:
-                assert active == [round(cue["start_ms"]) / 1000, round(cue["end_ms"]) / 1000]
+            # The page's cues are in whole milliseconds (the chapter it seeks to starts exactly on one), and
+            # browsers update the active cue as they update the playback time, every 250 ms or so: skip
+            # readings within half a second of any cue's edge.
+            now_ms = now * 1000
+            lines = [(round(e["start_ms"]), round(e["end_ms"])) for e in timeline["events"] if e["kind"] == "speech"]
+            settled = all(abs(now_ms - edge) >= EDGE_MS for line in lines for edge in line)
+            spoken = [line for line in lines if line[0] < now_ms < line[1]]
+            if settled and spoken:
+                assert active == [spoken[0][0] / 1000, spoken[0][1] / 1000]
                 checked += 1
-            elif cue and cue["end_ms"] + EDGE_MS < now * 1000:  # between lines, none is marked
+            elif settled and any(line[1] < now_ms for line in lines):  # between lines, none is marked
                 assert active is None, f"the line ending at {active[1]} s is still marked at {now:.3f} s"
             time.sleep(0.2)
         assert checked == 3, f"the page never reached the middle of a spoken line after {chapter['title']!r}"
