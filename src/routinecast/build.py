@@ -185,6 +185,7 @@ def build(
     with Finishing() as finishing, ExitStack() as stack:
         jobs = settings.jobs or os.cpu_count() or 1
         pool = stack.enter_context(Pool(jobs))
+        pool.start()  # a cached rebuild's first work for them is encoding: have them ready by then
         planned = plan(path, dataclasses.replace(settings, format=fmt), stack, progress, pool)
         routine, timeline = planned.routine, planned.timeline
         fmt = routine.output.format or "mp3"
@@ -244,7 +245,9 @@ def _mix(planned: Plan, progress: Progress | None):
 
 def _bed(planned: Plan) -> Bed | None:
     routine = planned.routine
-    return Bed(routine.background, planned.timeline, routine.output.loudness) if routine.background else None
+    if routine.background is None:
+        return None
+    return Bed(routine.background, planned.timeline, routine.output.loudness, planned.bank.store)
 
 
 def _codec(routine: Routine) -> Codec | None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pyloudnorm
 import pytest
 import soundfile
 
+from routinecast.cache import ClipStore
 from routinecast.mix.background import ATTACK_S, RELEASE_S, Bed
 from routinecast.model import Background
 from routinecast.script.timeline import Event, Timeline
+from routinecast.sound import loudness
 
 RATE = 16000
 
@@ -90,3 +95,45 @@ def test_a_file_bed_keeps_playing_past_the_end_of_its_file(tmp_path):
     audio = bed.chunk(0, session.length)
     levels = [db(audio[start : start + RATE // 2]) for start in range(0, session.length, RATE // 2)]
     assert max(levels) - min(levels) < 1.5, levels  # the same level all through: looped, never silent
+
+
+@pytest.mark.parametrize("source", ["brown", "file"])
+def test_the_beds_loudness_is_measured_once_per_store(tmp_path, monkeypatch, source):
+    soundfile.write(tmp_path / "rain.wav", 0.2 * np.random.default_rng(1).standard_normal(RATE), RATE)
+    spec = Background(noise=None, file=tmp_path / "rain.wav") if source == "file" else Background(noise="brown")
+    session, store = timeline(("silence", 5)), ClipStore(tmp_path / "cache")
+    first = Bed(spec, session, -16.0, store)
+    assert first.gain == Bed(spec, session, -16.0).gain  # remembered or not, the same level
+
+    def measure(*_):
+        raise AssertionError("measured again")
+
+    monkeypatch.setattr(loudness, "measure", measure)
+    assert Bed(spec, session, -16.0, store).gain == first.gain
+    if source == "file":  # another recording under the same name is another bed
+        soundfile.write(tmp_path / "rain.wav", 0.1 * np.random.default_rng(2).standard_normal(RATE), RATE)
+    else:
+        spec = Background(noise="pink")
+    with pytest.raises(AssertionError, match="measured again"):
+        Bed(spec, session, -16.0, store)
+
+
+def test_a_cached_noise_bed_needs_neither_scipy_signal_nor_pyloudnorm(tmp_path):
+    # Importing them took 1.2 s in every process making a stretch of bed.
+    code = f"""
+import sys
+from routinecast.cache import ClipStore
+from routinecast.mix.background import Bed
+from routinecast.model import Background
+from routinecast.script.timeline import Event, Timeline
+session = Timeline("T", {RATE}, (Event("silence", 0, {20 * RATE}, "steps[0]"),), (), (), Background())
+store = ClipStore(sys.argv[1])
+if sys.argv[2] == "measure":
+    Bed(Background(noise="pink"), session, -16.0, store)
+else:
+    Bed(Background(noise="pink"), session, -16.0, store).chunk(0, {20 * RATE})
+    print(sorted(name for name in ("scipy.signal", "pyloudnorm") if name in sys.modules))
+"""
+    run = [sys.executable, "-c", code, str(tmp_path)]
+    subprocess.run([*run, "measure"], check=True)
+    assert subprocess.run([*run, "read"], check=True, capture_output=True, text=True).stdout == "[]\n"

@@ -9,41 +9,61 @@ comes back slowly after it), so it never pumps or clicks.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 import numpy as np
 
+from ..cache import ClipStore, clip_key, content_digest
 from ..model import Background
 from ..script.timeline import Timeline
 from ..sound import loudness
+from ..sound.noise import COLOURS, Noise
 from ..sound.recordings import decode_audio
+from ..speech.clips import to_pcm16
 
 ATTACK_S = 0.25  # the bed dips this long before a sound starts
 RELEASE_S = 0.8  # and comes back over this long after it ends
 MERGE_S = 1.5  # sounds closer than this count as one, so the bed stays down between words
 CROSSFADE_S = 1.0  # at the loop point of a file bed
-# Pinking filter (Paul Kellet's economy version): white noise in, about -3 dB/octave out.
-_PINK = ([0.049922035, -0.095993537, 0.050612699, -0.004408786], [1.0, -2.494956002, 2.017265875, -0.522189400])
-# Leaky integrator: white in, about -6 dB/octave (brown) out, with no drift.
-_BROWN = ([1.0], [1.0, -0.995])
+SEED = 20240601  # of the noise a session hears
+SAMPLE_SEED, SAMPLE_S = 1, 10  # of the noise whose loudness sets the level: another stretch of the same colour
 
 
 class Bed:
     """Background samples for any stretch of the session, in order."""
 
-    def __init__(self, spec: Background, timeline: Timeline, target_lufs: float):
+    def __init__(self, spec: Background, timeline: Timeline, target_lufs: float, store: ClipStore | None = None):
+        """The bed ``spec`` under ``timeline``, ``spec.level_db`` from ``target_lufs``.
+
+        The bed's own loudness is remembered in ``store``, if given.
+        """
         self.spec = spec
         self.rate = timeline.sample_rate
         self.total = timeline.length
         self.loop: np.ndarray | None = None
         if spec.file is not None:
             self.loop = _loopable(decode_audio(spec.file, self.rate), self.rate)
-            calibration = self.loop
+            measured = self._loudness(store, lambda: self.loop, bed=content_digest(to_pcm16(self.loop)))
         else:
-            self.noise = _Noise(spec.noise or "brown", seed=20240601)
-            calibration = _Noise(spec.noise or "brown", seed=1).at(0, 10 * self.rate)
-        self.gain = 10 ** ((target_lufs + spec.level_db - loudness.measure(calibration, self.rate)) / 20)
+            colour = spec.noise or "brown"
+            self.noise = Noise(colour, SEED)
+            sample = lambda: Noise(colour, SAMPLE_SEED).at(0, SAMPLE_S * self.rate)  # noqa: E731
+            measured = self._loudness(
+                store, sample, bed=colour, filter=COLOURS[colour], stretch=(SAMPLE_SEED, SAMPLE_S)
+            )
+        self.gain = 10 ** ((target_lufs + spec.level_db - measured) / 20)
         self.spans = _merged_sounding(timeline)
         self.starts = [a for a, _ in self.spans]
+
+    def _loudness(self, store: ClipStore | None, sample: Callable[[], np.ndarray], **bed: object) -> float:
+        """The loudness (LUFS) of ``sample()``, this bed's sound at full level, remembered in ``store``."""
+        key = clip_key(loudness="bed", rate=self.rate, **bed)
+        known = store.recall(key) if store else None
+        if known is None:
+            known = loudness.measure(sample(), self.rate)
+            if store:
+                store.remember(key, known)
+        return known
 
     def _raw(self, start: int, n: int) -> np.ndarray:
         if self.loop is None:
@@ -52,8 +72,10 @@ class Bed:
 
     def chunk(self, start: int, n: int) -> np.ndarray:
         """The bed for samples ``start`` to ``start + n``."""
-        envelope = self._duck(start, n) * self._fade(start, n)
-        return (self._raw(start, n) * (self.gain * envelope)).astype(np.float32)
+        # In float32 throughout, whether the envelope is a number (flat) or an array, so that a stretch
+        # comes out the same to the bit in any chunk.
+        envelope = np.asarray(self.gain * self._duck(start, n) * self._fade(start, n), dtype=np.float32)
+        return self._raw(start, n).astype(np.float32, copy=False) * envelope
 
     def _fade(self, start: int, n: int) -> np.ndarray | float:
         fade = max(self.spec.fade_ms * self.rate // 1000, 1)
@@ -97,57 +119,6 @@ class Bed:
 def _raise(amount: np.ndarray, at: int, curve: np.ndarray) -> None:
     """``amount`` from ``at`` on becomes at least ``curve``."""
     np.maximum(amount[at : at + len(curve)], curve, out=amount[at : at + len(curve)])
-
-
-class _Noise:
-    """Endless coloured noise that can be read from any sample on, the same however it is read.
-
-    White noise comes in blocks, each from its own seed. A block is filtered
-    from ``WARM_UP`` samples into the block before it, which brings the
-    filter's state to where a run from the very start would have it (the
-    filters forget far faster), so blocks join without a seam, and a session
-    encoded in parts gets the same bed as one encoded in one go.
-    """
-
-    BLOCK = 1 << 16
-    WARM_UP = 1 << 13
-
-    def __init__(self, kind: str, seed: int):
-        self.seed = seed
-        self.filter = {"pink": _PINK, "brown": _BROWN}.get(kind)
-        self.blocks: dict[tuple[str, int], np.ndarray] = {}  # the last few white and filtered blocks
-
-    def at(self, start: int, n: int) -> np.ndarray:
-        """Samples ``start`` to ``start + n``."""
-        first, last = start // self.BLOCK, (start + n - 1) // self.BLOCK
-        joined = np.concatenate([self._block(k) for k in range(first, last + 1)]) if n else np.zeros(0)
-        offset = start - first * self.BLOCK
-        return joined[offset : offset + n]
-
-    def _block(self, k: int) -> np.ndarray:
-        return self._cached("filtered", k, self._filtered)
-
-    def _filtered(self, k: int) -> np.ndarray:
-        white = self._white(k)
-        if self.filter is None:
-            return white
-        from scipy.signal import lfilter  # heavy; only sessions with a noise bed need it
-
-        before = self._white(k - 1)[-self.WARM_UP :] if k else np.zeros(0)
-        return lfilter(*self.filter, np.concatenate([before, white]))[len(before) :]
-
-    def _white(self, k: int) -> np.ndarray:
-        def make(k: int) -> np.ndarray:
-            return np.random.default_rng([self.seed, k]).standard_normal(self.BLOCK, dtype=np.float32)
-
-        return self._cached("white", k, make)
-
-    def _cached(self, kind: str, k: int, make) -> np.ndarray:
-        if (kind, k) not in self.blocks:
-            if len(self.blocks) >= 6:  # reading goes forward: the oldest block is done with
-                del self.blocks[next(iter(self.blocks))]
-            self.blocks[kind, k] = make(k)
-        return self.blocks[kind, k]
 
 
 def _merged_sounding(timeline: Timeline) -> list[tuple[int, int]]:
