@@ -185,7 +185,6 @@ def build(
     with Finishing() as finishing, ExitStack() as stack:
         jobs = settings.jobs or os.cpu_count() or 1
         pool = stack.enter_context(Pool(jobs))
-        pool.start()  # a cached rebuild's first work for them is encoding: have them ready by then
         planned = plan(path, dataclasses.replace(settings, format=fmt), stack, progress, pool)
         routine, timeline = planned.routine, planned.timeline
         fmt = routine.output.format or "mp3"

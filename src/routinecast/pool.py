@@ -39,24 +39,19 @@ class Pool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def start(self) -> None:
-        """Start the workers now, to have them ready by the time work comes (they take about 0.4 s)."""
-        if self.parallel and self._executor is None:
-            with deaf_children():
-                self._executor = ProcessPoolExecutor(
-                    self.jobs,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_exit_with_parent,
-                    initargs=(os.getpid(),),
-                )
-                for _ in range(self.jobs):
-                    self._executor.submit(os.getpid)
-
     def submit(self, fn: Callable[..., T], *args: object) -> Future[T]:
         """Run ``fn(*args)`` in a worker (or right here); its future."""
         if self.parallel:
-            self.start()
-            with deaf_children():  # a worker may be started again by any submit
+            with deaf_children():  # workers may be started by any submit
+                if self._executor is None:
+                    self._executor = ProcessPoolExecutor(
+                        self.jobs,
+                        mp_context=multiprocessing.get_context("spawn"),
+                        initializer=_exit_with_parent,
+                        initargs=(os.getpid(),),
+                    )
+                    for _ in range(self.jobs - 1):  # start them all now, while this job runs
+                        self._executor.submit(os.getpid)
                 return self._executor.submit(fn, *args)
         return done(fn, *args)
 
