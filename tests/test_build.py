@@ -15,8 +15,10 @@ import soundfile
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 
-from routinecast import Settings, build
+from routinecast import Settings, build, plan
 from routinecast.cli import main
+from routinecast.mix.background import Bed
+from routinecast.sound import loudness
 
 
 def decode(path: Path) -> tuple[np.ndarray, int, int]:
@@ -131,6 +133,18 @@ def test_cached_rebuild_is_identical_and_synthesizes_nothing(tmp_path, write, mo
     monkeypatch.setattr(pyttsx3_engine.Pyttsx3Engine, "synthesize", forbidden)
     build(path, tmp_path / "b.mp3", settings=settings)
     assert (tmp_path / "a.mp3").read_bytes() == (tmp_path / "b.mp3").read_bytes()
+
+
+def test_planning_measures_the_bed_so_that_rendering_need_not(write, fake, monkeypatch):
+    # The measurement (1.3 s, mostly importing pyloudnorm) runs in a helper while the voice speaks.
+    planned = plan(write("title: B\nbackground: {noise: pink}\nsteps:\n  - say: Over a bed.\n  - pause: 2s\n"), fake)
+
+    def measure(*_):
+        raise AssertionError("the bed was measured again")
+
+    monkeypatch.setattr(loudness, "measure", measure)
+    bed = Bed(planned.routine.background, planned.timeline, -16.0, planned.bank.store)
+    assert 0 < bed.gain < 1
 
 
 def test_failed_build_keeps_the_earlier_output(tmp_path, write, real_cache, monkeypatch, capsys):

@@ -21,9 +21,9 @@ from .cache import ClipStore, default_cache_dir
 from .errors import Problem, RoutineError
 from .formats import MAX_SESSION_MS, frame_samples
 from .mix import mixer
-from .mix.background import Bed
+from .mix.background import Bed, bed_loudness
 from .model import Routine
-from .pool import Pool
+from .pool import Pool, result
 from .read.routine import load_routine
 from .script import record
 from .script.expansion import expand, tells_session_time
@@ -124,6 +124,9 @@ def plan(
         else:
             store = ClipStore(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="routinecast-"))))
         opener = lambda name: open_engine(name, settings.jobs, settings.timeout)  # noqa: E731
+        measuring = None
+        if routine.background is not None and level:  # measured in a helper while the voice speaks
+            measuring = pool.submit(bed_loudness, routine.background, routine.output.sample_rate, store)
         if tells_session_time(routine):
             # Saying the session's length changes it a little: lay it out until the words say what it is.
             for _ in range(SESSION_TIME_TRIES):
@@ -137,6 +140,8 @@ def plan(
         bank = narrate(routine, items, store, pool, opener, _codec(routine), level, progress)
         bank.add_items(routine, items)
         timeline = layout(routine, items, bank.lengths())
+        if measuring is not None:
+            result(measuring)  # remembered in the store, where the bed finds it
     finally:
         if owned:
             stack.close()

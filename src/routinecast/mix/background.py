@@ -9,7 +9,6 @@ comes back slowly after it), so it never pumps or clicks.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
 
 import numpy as np
 
@@ -43,27 +42,11 @@ class Bed:
         self.loop: np.ndarray | None = None
         if spec.file is not None:
             self.loop = _loopable(decode_audio(spec.file, self.rate), self.rate)
-            measured = self._loudness(store, lambda: self.loop, bed=content_digest(to_pcm16(self.loop)))
         else:
-            colour = spec.noise or "brown"
-            self.noise = Noise(colour, SEED)
-            sample = lambda: Noise(colour, SAMPLE_SEED).at(0, SAMPLE_S * self.rate)  # noqa: E731
-            measured = self._loudness(
-                store, sample, bed=colour, filter=COLOURS[colour], stretch=(SAMPLE_SEED, SAMPLE_S)
-            )
-        self.gain = 10 ** ((target_lufs + spec.level_db - measured) / 20)
+            self.noise = Noise(spec.noise or "brown", SEED)
+        self.gain = 10 ** ((target_lufs + spec.level_db - bed_loudness(spec, self.rate, store, self.loop)) / 20)
         self.spans = _merged_sounding(timeline)
         self.starts = [a for a, _ in self.spans]
-
-    def _loudness(self, store: ClipStore | None, sample: Callable[[], np.ndarray], **bed: object) -> float:
-        """The loudness (LUFS) of ``sample()``, this bed's sound at full level, remembered in ``store``."""
-        key = clip_key(loudness="bed", rate=self.rate, **bed)
-        known = store.recall(key) if store else None
-        if known is None:
-            known = loudness.measure(sample(), self.rate)
-            if store:
-                store.remember(key, known)
-        return known
 
     def _raw(self, start: int, n: int) -> np.ndarray:
         if self.loop is None:
@@ -119,6 +102,27 @@ class Bed:
 def _raise(amount: np.ndarray, at: int, curve: np.ndarray) -> None:
     """``amount`` from ``at`` on becomes at least ``curve``."""
     np.maximum(amount[at : at + len(curve)], curve, out=amount[at : at + len(curve)])
+
+
+def bed_loudness(spec: Background, rate: int, store: ClipStore | None = None, loop: np.ndarray | None = None) -> float:
+    """The loudness (LUFS) of the bed ``spec`` at full level at ``rate``, remembered in ``store``, if given.
+
+    ``loop`` is a file bed's audio made loopable, if it is at hand.
+    """
+    if spec.file is not None:
+        loop = _loopable(decode_audio(spec.file, rate), rate) if loop is None else loop
+        sample, identity = (lambda: loop), {"bed": content_digest(to_pcm16(loop))}
+    else:
+        colour = spec.noise or "brown"
+        sample = lambda: Noise(colour, SAMPLE_SEED).at(0, SAMPLE_S * rate)  # noqa: E731
+        identity = {"bed": colour, "filter": COLOURS[colour], "stretch": (SAMPLE_SEED, SAMPLE_S)}
+    key = clip_key(loudness="bed", rate=rate, **identity)
+    known = store.recall(key) if store else None
+    if known is None:
+        known = loudness.measure(sample(), rate)
+        if store:
+            store.remember(key, known)
+    return known
 
 
 def _merged_sounding(timeline: Timeline) -> list[tuple[int, int]]:
