@@ -52,3 +52,23 @@ def _state(pid: int) -> bytes:
         return Path(f"/proc/{pid}/status").read_bytes()
     except OSError:
         return b"zombie"
+
+
+def test_a_helpers_warnings_reach_the_user_as_the_builds_own_do(tmp_path, capfd):
+    # The bed's loudness is recalled in a helper: a damaged entry there is one prefixed line, as anywhere.
+    from routinecast.cli import main
+
+    path = tmp_path / "bed.yaml"
+    path.write_text("title: Bed\nbackground: {noise: pink}\nsteps:\n  - say: Over a bed.\n  - pause: 3s\n")
+    args = ["build", str(path), "-o", str(tmp_path / "bed.mp3"), "--engine", "fake", "--jobs", "2"]
+    args += ["--cache-dir", str(tmp_path / "cache")]
+    assert main(args) == 0
+    damaged = sorted((tmp_path / "cache" / "values").glob("*.json"))
+    for entry in damaged:
+        entry.write_text('{"value": "garbage"')
+    capfd.readouterr()
+    assert main(args) == 0
+    lines = [line for line in capfd.readouterr().err.splitlines() if "was damaged" in line]
+    assert sorted(lines) == sorted(
+        f"routinecast: warning: cache entry {entry} was damaged or edited; it is measured again" for entry in damaged
+    )

@@ -6,6 +6,7 @@ their start-up overlaps whatever the build does next.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
@@ -47,8 +48,8 @@ class Pool:
                     self._executor = ProcessPoolExecutor(
                         self.jobs,
                         mp_context=multiprocessing.get_context("spawn"),
-                        initializer=_exit_with_parent,
-                        initargs=(os.getpid(),),
+                        initializer=_start_worker,
+                        initargs=(os.getpid(), [type(h) for h in logging.getLogger("routinecast").handlers]),
                     )
                     for _ in range(self.jobs - 1):  # start them all now, while this job runs
                         self._executor.submit(os.getpid)
@@ -81,6 +82,15 @@ def result(future: Future[T]) -> T:
         return future.result()
     except BrokenProcessPool:
         raise RoutinecastError("a helper process died; try again, or build with --jobs 1") from None
+
+
+def _start_worker(parent: int, handlers: list[type[logging.Handler]]) -> None:
+    # The library's warnings reach the user the same way from a helper as from the building process.
+    log = logging.getLogger("routinecast")
+    for handler in handlers:
+        log.addHandler(handler())
+    log.propagate = not handlers
+    _exit_with_parent(parent)
 
 
 def _exit_with_parent(parent: int) -> None:
