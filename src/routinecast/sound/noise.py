@@ -1,11 +1,12 @@
 """Endless coloured noise (white, pink, brown) that can be read from any sample on.
 
 The colouring filters are sums of one-pole low-passes, run here with numpy
-alone: ``scipy.signal`` (whose ``lfilter`` does the same) took 1.2 s to import
-in every process that makes a stretch of bed, about half the encoding time of
-a 10-minute session, while these filters cost about as much per sample as
-``lfilter`` did (``benchmarks/bench.py --bed``). The tests check them against
-``lfilter``.
+alone: ``scipy.signal`` (whose ``lfilter`` does the same) took 1.2 to 1.4 s to
+import in every process that makes a stretch of bed, as long as encoding ten
+minutes of bed on one core. With the white noise, these cost per block what
+``lfilter`` did for white and brown, and twice as much for pink (three poles):
+the figures are in the README's *Speed and memory*. The tests check them
+against ``lfilter``.
 """
 
 from __future__ import annotations
