@@ -103,22 +103,18 @@ def _session(audio: Path) -> Session:
         )
         timeline = _from_tags(mp3, audio.stem)
     tags = mp3.tags or {}
-
-    def text(frame: str) -> str:
-        return str(tags[frame].text[0]) if frame in tags and tags[frame].text else ""
-
     comments = [frame for key, frame in tags.items() if key.startswith("COMM")]
     pictures = [frame for key, frame in tags.items() if key.startswith("APIC")]
-    track = text("TRCK").split("/")[0]
+    track = _text(tags, "TRCK").split("/")[0]
     stat = audio.stat()
     return Session(
         audio=audio,
         timeline=timeline,
         timed=timed,
-        title=text("TIT2") or timeline.title,
+        title=_text(tags, "TIT2") or timeline.title,
         description=str(comments[0].text[0]) if comments and comments[0].text else "",
-        author=text("TPE1"),
-        album=text("TALB"),
+        author=_text(tags, "TPE1"),
+        album=_text(tags, "TALB"),
         track=int(track) if track.isdigit() else 0,
         cover=Cover(pictures[0].data, pictures[0].mime) if pictures else None,
         size=stat.st_size,
@@ -132,12 +128,13 @@ def _from_tags(mp3: MP3, name: str) -> Timeline:
     length = round(mp3.info.length * rate)
     frames = sorted(mp3.tags.getall("CHAP") if mp3.tags else [], key=lambda frame: frame.start_time)
     chapters = tuple(
-        Span("chapter", round(f.start_time * rate / 1000), round(f.end_time * rate / 1000), _title(f)) for f in frames
+        Span("chapter", round(f.start_time * rate / 1000), round(f.end_time * rate / 1000), _text(f.sub_frames, "TIT2"))
+        for f in frames
     )
-    title = str(mp3.tags["TIT2"].text[0]) if mp3.tags and "TIT2" in mp3.tags else name
+    title = _text(mp3.tags or {}, "TIT2") or name
     return Timeline(title, rate, (Event("silence", 0, length, "session"),), (), chapters)
 
 
-def _title(chapter) -> str:
-    titles = chapter.sub_frames.getall("TIT2")
-    return str(titles[0].text[0]) if titles and titles[0].text else ""
+def _text(tags, frame: str) -> str:
+    """The first text of ``frame`` in ``tags`` (an MP3's, or a chapter frame's own), or ``""``."""
+    return str(tags[frame].text[0]) if frame in tags and tags[frame].text else ""

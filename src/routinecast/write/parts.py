@@ -50,7 +50,7 @@ def encode_parts(
 
     def encode(begin: int, end: int) -> bytes:
         encoded = io.BytesIO()
-        encode_part(encoded, mixer.stream(timeline, bank, bed, start=begin, end=end), rate, bitrate)
+        _encode_span(encoded, (timeline, bank, bed), (begin, end), rate, bitrate)
         return encoded.getvalue()
 
     joiner = Joiner(stream, parts, encode)
@@ -88,6 +88,13 @@ def _encode_part(plan: Path, span: tuple[int, int], rate: int, bitrate: int, out
     global _plan
     if _plan is None or _plan[0] != plan:
         _plan = plan, pickle.loads(plan.read_bytes())
-    timeline, bank, bed = _plan[1]
     with open(out, "wb") as handle:
-        encode_part(handle, mixer.stream(timeline, bank, bed, start=span[0], end=span[1]), rate, bitrate)
+        _encode_span(handle, _plan[1], span, rate, bitrate)
+
+
+def _encode_span(
+    handle: BinaryIO, plan: tuple[Timeline, AudioBank, Bed | None], span: tuple[int, int], rate: int, bitrate: int
+) -> None:
+    """Mix samples ``span`` of the session ``plan`` holds and encode them with a fresh encoder into ``handle``."""
+    timeline, bank, bed = plan
+    encode_part(handle, mixer.stream(timeline, bank, bed, start=span[0], end=span[1]), rate, bitrate)
